@@ -106,9 +106,13 @@ CREATE TABLE IF NOT EXISTS customer_meters (
   credited_units bigint NOT NULL,
   consumed_units double precision NOT NULL,
   balance double precision NOT NULL,
-  last_partition integer,
-  last_offset bigint,
-  last_event_id uuid
+  -- Every log record up to this position is reflected (idempotency under redelivery).
+  applied_partition integer,
+  applied_offset bigint,
+  -- Latest window event (Polar's last_balanced_event).
+  last_event_id uuid,
+  -- Bumped whenever the row is marked stale, so a concurrent recompute cannot clear a newer mark.
+  generation integer NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX IF NOT EXISTS customer_meters_customer_meter ON customer_meters (customer_id, meter_id);
 CREATE INDEX IF NOT EXISTS customer_meters_organization_modified ON customer_meters (organization_id, modified_at);

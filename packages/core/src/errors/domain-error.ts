@@ -10,12 +10,14 @@ export class DomainError extends Error {
   /** For `invalid`: where the problem is, Polar style (`["body", "filter"]`). */
   readonly loc: ReadonlyArray<string | number> | undefined;
   readonly input: unknown;
+  /** For `invalid`: the machine code of the 422 detail entry (`value_error`, `forbidden`, …). */
+  readonly type: string | undefined;
 
   constructor(
     code: string,
     kind: DomainErrorKind,
     message: string,
-    details: { loc?: ReadonlyArray<string | number>; input?: unknown } = {},
+    details: { loc?: ReadonlyArray<string | number>; input?: unknown; type?: string } = {},
   ) {
     super(message);
     this.name = "DomainError";
@@ -23,6 +25,7 @@ export class DomainError extends Error {
     this.kind = kind;
     this.loc = details.loc;
     this.input = details.input;
+    this.type = details.type;
   }
 }
 

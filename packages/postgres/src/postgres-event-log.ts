@@ -1,0 +1,263 @@
+import {
+  type AppendedRecord,
+  type AppendResult,
+  type Clock,
+  type ConsumeOptions,
+  canonicalMetadataJson,
+  type EventLog,
+  type LogPosition,
+  type LogRecord,
+  type Subscription,
+} from "@meterline/core";
+import type { SqlClient } from "./sql-client.js";
+
+/** The embedded log has one partition: one writer appends at a time, so offsets commit in order. */
+const PARTITION = 0;
+/** Serializes appends across processes sharing one PostgreSQL (the PGlite connection is already serial). */
+const APPEND_LOCK = 7342002;
+
+interface LogRow {
+  log_offset: number;
+  ingested_at: Date;
+  id: string;
+  organization_id: string;
+  name: string;
+  source: "user" | "system";
+  timestamp: Date;
+  customer_id: string | null;
+  external_customer_id: string | null;
+  external_id: string | null;
+  metadata: Record<string, unknown>;
+}
+
+export interface PostgresEventLogOptions {
+  /** How often an idle consumer looks for records appended by another process. */
+  pollIntervalMs?: number;
+}
+
+export class PostgresEventLog implements EventLog {
+  private readonly wakeups = new Set<() => void>();
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly pollIntervalMs: number;
+
+  constructor(
+    private readonly db: SqlClient,
+    private readonly clock: Clock,
+    options: PostgresEventLogOptions = {},
+  ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+  }
+
+  partitionFor(_organizationId: string): number {
+    return PARTITION;
+  }
+
+  async append(records: LogRecord[]): Promise<AppendResult> {
+    if (records.length === 0) return { appended: [], duplicates: [] };
+    const result = await this.db.transaction(async (tx) => {
+      if (tx.engine === "postgres") await tx.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK]);
+      const ingestedAt = this.clock.now();
+      const { unique, duplicates } = await this.claimDedupKeys(tx, records, ingestedAt);
+      if (unique.length === 0) return { appended: [], duplicates };
+      const rows = await tx.query<{ id: string; log_offset: number }>(
+        `INSERT INTO event_log (ingested_at, id, organization_id, name, source, "timestamp", customer_id,
+           external_customer_id, external_id, metadata)
+         SELECT $1, r.id, r.organization_id, r.name, r.source, r.ts, r.customer_id, r.external_customer_id,
+           r.external_id, r.metadata
+         FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::uuid[], $8::text[],
+           $9::text[], $10::jsonb[]) WITH ORDINALITY
+           AS r(id, organization_id, name, source, ts, customer_id, external_customer_id, external_id, metadata, n)
+         ORDER BY r.n
+         RETURNING id, log_offset`,
+        [
+          ingestedAt,
+          unique.map((r) => r.id),
+          unique.map((r) => r.organizationId),
+          unique.map((r) => r.name),
+          unique.map((r) => r.source),
+          unique.map((r) => r.timestamp),
+          unique.map((r) => r.customerId),
+          unique.map((r) => r.externalCustomerId),
+          unique.map((r) => r.externalId),
+          unique.map((r) => canonicalMetadataJson(r.metadata)),
+        ],
+      );
+      const offsets = new Map(rows.map((row) => [row.id, row.log_offset]));
+      const appended: AppendedRecord[] = unique.map((record) => ({
+        ...record,
+        ingestedAt,
+        position: { partition: PARTITION, offset: offsets.get(record.id) as number },
+      }));
+      return { appended, duplicates };
+    });
+    for (const wake of this.wakeups) wake();
+    return result;
+  }
+
+  /**
+   * Records the `(organization, external_id)` keys durably in the same transaction as the append,
+   * so an acknowledged key can never be lost while its event is kept, or the reverse.
+   */
+  private async claimDedupKeys(
+    tx: SqlClient,
+    records: LogRecord[],
+    now: Date,
+  ): Promise<{ unique: LogRecord[]; duplicates: LogRecord[] }> {
+    const seenInBatch = new Set<string>();
+    const candidates: LogRecord[] = [];
+    const duplicates: LogRecord[] = [];
+    for (const record of records) {
+      if (record.externalId === null) continue;
+      const key = `${record.organizationId}\u0000${record.externalId}`;
+      if (seenInBatch.has(key)) duplicates.push(record);
+      else {
+        seenInBatch.add(key);
+        candidates.push(record);
+      }
+    }
+    let claimed = new Set<string>();
+    if (candidates.length > 0) {
+      const rows = await tx.query<{ event_id: string }>(
+        `INSERT INTO event_dedup_keys (organization_id, external_id, event_id, created_at)
+         SELECT k.organization_id, k.external_id, k.event_id, $4
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS k(organization_id, external_id, event_id)
+         ON CONFLICT DO NOTHING
+         RETURNING event_id`,
+        [
+          candidates.map((r) => r.organizationId),
+          candidates.map((r) => r.externalId),
+          candidates.map((r) => r.id),
+          now,
+        ],
+      );
+      claimed = new Set(rows.map((row) => row.event_id));
+    }
+    const duplicateIds = new Set(duplicates.map((r) => r.id));
+    for (const record of candidates) {
+      if (!claimed.has(record.id)) {
+        duplicates.push(record);
+        duplicateIds.add(record.id);
+      }
+    }
+    const unique = records.filter((record) => !duplicateIds.has(record.id));
+    // Report duplicates in request order.
+    const order = new Map(records.map((record, index) => [record.id, index]));
+    duplicates.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+    return { unique, duplicates };
+  }
+
+  async consume(options: ConsumeOptions): Promise<Subscription> {
+    const maxBatchSize = options.maxBatchSize ?? 1000;
+    let stopped = false;
+    let wake: (() => void) | undefined;
+    const wakeup = () => wake?.();
+    this.wakeups.add(wakeup);
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          wake = undefined;
+          resolve();
+        }
+        wake = done;
+      });
+
+    const loop = async () => {
+      let failures = 0;
+      while (!stopped) {
+        try {
+          const cursor = (await this.watermark(options.group, PARTITION))?.offset ?? 0;
+          const rows = await this.db.query<LogRow>(
+            "SELECT * FROM event_log WHERE log_offset > $1 ORDER BY log_offset LIMIT $2",
+            [cursor, maxBatchSize],
+          );
+          if (rows.length === 0) {
+            await sleep(this.pollIntervalMs);
+            continue;
+          }
+          await options.handler(rows.map(toAppendedRecord));
+          await this.commit(options.group, (rows[rows.length - 1] as LogRow).log_offset);
+          failures = 0;
+        } catch (error) {
+          if (stopped) break;
+          failures += 1;
+          options.onError?.(error);
+          await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
+        }
+      }
+    };
+    const running = loop();
+    const subscription: Subscription = {
+      stop: async () => {
+        stopped = true;
+        wake?.();
+        await running;
+        this.wakeups.delete(wakeup);
+        this.subscriptions.delete(subscription);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  private async commit(group: string, offset: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO log_consumer_offsets (group_id, log_partition, log_offset, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (group_id, log_partition) DO UPDATE SET log_offset = excluded.log_offset, updated_at = excluded.updated_at`,
+      [group, PARTITION, offset, this.clock.now()],
+    );
+  }
+
+  async watermark(group: string, partition: number): Promise<LogPosition | null> {
+    const rows = await this.db.query<{ log_offset: number }>(
+      "SELECT log_offset FROM log_consumer_offsets WHERE group_id = $1 AND log_partition = $2",
+      [group, partition],
+    );
+    const row = rows[0];
+    return row === undefined ? null : { partition, offset: row.log_offset };
+  }
+
+  async head(partition: number): Promise<LogPosition | null> {
+    const rows = await this.db.query<{ offset: number | null }>("SELECT max(log_offset) AS offset FROM event_log");
+    const offset = rows[0]?.offset ?? null;
+    return offset === null ? null : { partition, offset };
+  }
+
+  /**
+   * Drops records every consumer group has committed and that are older than `before`, and
+   * idempotency keys older than `dedupBefore` (the store keeps its own uniqueness forever).
+   */
+  async prune(before: Date, dedupBefore: Date): Promise<{ records: number; keys: number }> {
+    const records = await this.db.query(
+      `DELETE FROM event_log WHERE ingested_at < $1
+         AND log_offset <= (SELECT coalesce(min(log_offset), 0) FROM log_consumer_offsets WHERE log_partition = $2)
+       RETURNING log_offset`,
+      [before, PARTITION],
+    );
+    const keys = await this.db.query("DELETE FROM event_dedup_keys WHERE created_at < $1 RETURNING event_id", [
+      dedupBefore,
+    ]);
+    return { records: records.length, keys: keys.length };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+  }
+}
+
+function toAppendedRecord(row: LogRow): AppendedRecord {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    name: row.name,
+    source: row.source,
+    timestamp: row.timestamp,
+    customerId: row.customer_id,
+    externalCustomerId: row.external_customer_id,
+    externalId: row.external_id,
+    metadata: row.metadata,
+    ingestedAt: row.ingested_at,
+    position: { partition: PARTITION, offset: row.log_offset },
+  };
+}

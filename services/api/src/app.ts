@@ -1,0 +1,57 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { Authenticator } from "./auth/authenticator.js";
+import type { ApiDeps } from "./deps.js";
+import { handleError } from "./http/error-responses.js";
+import { buildOpenApiDocument } from "./http/openapi.js";
+import { type RouteDefinition, RouteRegistry } from "./http/route.js";
+import { addDeprecationNotice, rewriteLegacyPrefix, RoutingFallback } from "./http/routing.js";
+
+export interface AppOptions {
+  logger?: FastifyServerOptions["logger"];
+  /** Route groups to serve: the standalone engine serves them all, each service its own. */
+  routes: ReadonlyArray<(deps: ApiDeps) => RouteDefinition[]>;
+  /** Serve `/openapi.json` and the interactive docs at `/docs`. */
+  docs?: boolean;
+  /** Largest request body (ingest batches are the big ones). */
+  bodyLimit?: number;
+  /** Extra readiness check (`/readyz`): resolves when every dependency answers. */
+  ready?: () => Promise<void>;
+}
+
+export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
+    rewriteUrl: (request) => rewriteLegacyPrefix(request.url),
+    routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
+    return503OnClosing: true,
+  });
+  app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
+  const fallback = new RoutingFallback();
+  fallback.install(app);
+  addDeprecationNotice(app);
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/readyz", async (_request, reply) => {
+    try {
+      await deps.db.query("SELECT 1");
+      await options.ready?.();
+      return { status: "ok" };
+    } catch {
+      return reply.code(503).send({ status: "unavailable" });
+    }
+  });
+
+  const registry = new RouteRegistry(app, new Authenticator(deps));
+  for (const group of options.routes) for (const route of group(deps)) registry.add(route);
+
+  if (options.docs !== false) {
+    const document = buildOpenApiDocument(registry.routes);
+    app.get("/openapi.json", async () => document);
+    await app.register(swagger, { mode: "static", specification: { document: document as never } });
+    await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
+  }
+  return app;
+}

@@ -1,0 +1,2 @@
+export * from "./job-catalog.js";
+export * from "./worker.js";

@@ -1,0 +1,2 @@
+export * from "./ingest-events.js";
+export * from "./ingest-routes.js";

@@ -1,0 +1,2 @@
+export * from "./customer-meter-projector.js";
+export * from "./materializer.js";

@@ -1,0 +1,81 @@
+import { BootstrapTokenError } from "@meterline/api";
+import { loadConfig } from "./config.js";
+import { lockDataDir } from "./data-dir-lock.js";
+import { createEngine } from "./engine.js";
+
+function fail(message: string): never {
+  process.stderr.write(`meterline: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const release = config.databaseUrl === undefined ? lockDataDir(config.dataDir) : () => {};
+  let engine: Awaited<ReturnType<typeof createEngine>>;
+  try {
+    engine = await createEngine({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      logger: { level: config.logLevel },
+      bootstrap: { organizationToken: config.bootstrapToken, adminToken: config.bootstrapAdminToken },
+      dedupRetentionDays: config.dedupRetentionDays,
+      logRetentionDays: config.logRetentionDays,
+    });
+  } catch (error) {
+    release();
+    if (error instanceof BootstrapTokenError) fail(error.message);
+    throw error;
+  }
+  const address = await engine.app.listen({ port: config.port, host: config.host });
+
+  const lines = [
+    "",
+    `Meterline is running on ${address}  (data: ${config.databaseUrl === undefined ? config.dataDir : "DATABASE_URL"})`,
+    `  API docs: ${address}/docs`,
+  ];
+  const boot = engine.bootstrapResult;
+  if (boot?.organizationToken !== undefined || boot?.adminToken !== undefined) {
+    lines.push(`  Organization: ${boot.organizationName} (${boot.organizationId})`);
+    if (boot.organizationToken !== undefined) {
+      lines.push(`  Organization access token (for your application, shown once):`, `    ${boot.organizationToken}`);
+    }
+    if (boot.adminToken !== undefined) {
+      lines.push(`  Admin token (creates organizations and tokens, shown once):`, `    ${boot.adminToken}`);
+    }
+  }
+  lines.push("  Press Ctrl-C to stop.", "");
+  process.stdout.write(`${lines.join("\n")}\n`);
+
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      process.stderr.write("meterline: forced exit\n");
+      process.exit(130);
+    }
+    engine.app.log.info({ signal }, "shutting down");
+    engine
+      .stop()
+      .then(() => {
+        release();
+        process.exit(0);
+      })
+      .catch((error) => {
+        engine.app.log.error({ err: error }, "shutdown failed");
+        release();
+        process.exit(1);
+      });
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main().catch((error) => {
+  process.stderr.write(`meterline: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
