@@ -15,6 +15,18 @@ export interface PyStringOptions {
  */
 export function checkPyString(input: unknown, options: PyStringOptions = {}): CheckResult<string> {
   if (typeof input !== "string") return { ok: false, error: pyError.stringType(input) };
+  // PostgreSQL text cannot hold NUL, and an unpaired surrogate is not Unicode: refuse both here
+  // with a 422 instead of failing at the database with a 500.
+  if (input.includes("\u0000") || !isWellFormed(input)) {
+    return {
+      ok: false,
+      error: {
+        type: "string_unicode",
+        msg: "Input should be a valid string without NUL characters or unpaired surrogates",
+        input,
+      },
+    };
+  }
   const value = options.stripWhitespace ? input.trim() : input;
   const length = [...value].length;
   if (options.minLength !== undefined && length < options.minLength) {
@@ -36,4 +48,9 @@ export function pyString(options: PyStringOptions = {}) {
     ...(options.maxLength !== undefined && { maxLength: options.maxLength }),
     ...(options.pattern !== undefined && { pattern: options.pattern.source }),
   });
+}
+
+/** `String.prototype.isWellFormed` (Node 20+), spelled out for the ES2023 typings. */
+function isWellFormed(value: string): boolean {
+  return (value as string & { isWellFormed(): boolean }).isWellFormed();
 }

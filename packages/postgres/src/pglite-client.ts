@@ -6,7 +6,7 @@ const parsers = {
   [types.INT8]: (value: string) => Number(value),
 };
 
-class PgliteTransactionClient implements SqlClient {
+export class PgliteTransactionClient implements SqlClient {
   readonly engine = "pglite" as const;
   constructor(private readonly tx: Transaction) {}
   async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {

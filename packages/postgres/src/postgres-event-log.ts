@@ -10,6 +10,7 @@ import {
   type Subscription,
 } from "@meterline/core";
 import type { SqlClient } from "./sql-client.js";
+import { Wakeup } from "./wakeup.js";
 
 /** The embedded log has one partition: one writer appends at a time, so offsets commit in order. */
 const PARTITION = 0;
@@ -33,12 +34,19 @@ interface LogRow {
 export interface PostgresEventLogOptions {
   /** How often an idle consumer looks for records appended by another process. */
   pollIntervalMs?: number;
+  /**
+   * When fewer records than a full batch are waiting, the consumer waits this long for more
+   * before handling them: each batch has a fixed cost (reads, customer-meter writes, commit),
+   * so under load a few milliseconds of latency buy much larger batches.
+   */
+  lingerMs?: number;
 }
 
 export class PostgresEventLog implements EventLog {
   private readonly wakeups = new Set<() => void>();
   private readonly subscriptions = new Set<Subscription>();
   private readonly pollIntervalMs: number;
+  private readonly lingerMs: number;
 
   constructor(
     private readonly db: SqlClient,
@@ -46,6 +54,7 @@ export class PostgresEventLog implements EventLog {
     options: PostgresEventLogOptions = {},
   ) {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.lingerMs = options.lingerMs ?? 25;
   }
 
   partitionFor(_organizationId: string): number {
@@ -149,35 +158,37 @@ export class PostgresEventLog implements EventLog {
   async consume(options: ConsumeOptions): Promise<Subscription> {
     const maxBatchSize = options.maxBatchSize ?? 1000;
     let stopped = false;
-    let wake: (() => void) | undefined;
-    const wakeup = () => wake?.();
+    const waker = new Wakeup();
+    const wakeup = () => waker.wake();
     this.wakeups.add(wakeup);
-    const sleep = (ms: number) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(done, ms);
-        function done() {
-          clearTimeout(timer);
-          wake = undefined;
-          resolve();
-        }
-        wake = done;
-      });
+    const sleep = (ms: number) => waker.sleep(ms);
 
+    const fetch = (cursor: number) =>
+      this.db.query<LogRow>("SELECT * FROM event_log WHERE log_offset > $1 ORDER BY log_offset LIMIT $2", [
+        cursor,
+        maxBatchSize,
+      ]);
     const loop = async () => {
       let failures = 0;
+      // The group's position is read once; from then on this consumer is the one moving it.
+      let cursor: number | undefined;
       while (!stopped) {
         try {
-          const cursor = (await this.watermark(options.group, PARTITION))?.offset ?? 0;
-          const rows = await this.db.query<LogRow>(
-            "SELECT * FROM event_log WHERE log_offset > $1 ORDER BY log_offset LIMIT $2",
-            [cursor, maxBatchSize],
-          );
+          cursor ??= (await this.watermark(options.group, PARTITION))?.offset ?? 0;
+          let rows = await fetch(cursor);
           if (rows.length === 0) {
             await sleep(this.pollIntervalMs);
             continue;
           }
+          if (rows.length < maxBatchSize && this.lingerMs > 0) {
+            // A plain timer: appends would cut the interruptible sleep short at once under load.
+            await new Promise((resolve) => setTimeout(resolve, this.lingerMs));
+            rows = await fetch(cursor);
+          }
           await options.handler(rows.map(toAppendedRecord));
-          await this.commit(options.group, (rows[rows.length - 1] as LogRow).log_offset);
+          const last = (rows[rows.length - 1] as LogRow).log_offset;
+          await this.commit(options.group, last);
+          cursor = last;
           failures = 0;
         } catch (error) {
           if (stopped) break;
@@ -191,7 +202,7 @@ export class PostgresEventLog implements EventLog {
     const subscription: Subscription = {
       stop: async () => {
         stopped = true;
-        wake?.();
+        waker.wake();
         await running;
         this.wakeups.delete(wakeup);
         this.subscriptions.delete(subscription);
@@ -204,7 +215,8 @@ export class PostgresEventLog implements EventLog {
   private async commit(group: string, offset: number): Promise<void> {
     await this.db.query(
       `INSERT INTO log_consumer_offsets (group_id, log_partition, log_offset, updated_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (group_id, log_partition) DO UPDATE SET log_offset = excluded.log_offset, updated_at = excluded.updated_at`,
+       ON CONFLICT (group_id, log_partition) DO UPDATE
+         SET log_offset = GREATEST(log_consumer_offsets.log_offset, excluded.log_offset), updated_at = excluded.updated_at`,
       [group, PARTITION, offset, this.clock.now()],
     );
   }

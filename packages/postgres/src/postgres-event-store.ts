@@ -43,7 +43,8 @@ interface AggregateRow {
 const AGGREGATE_COLUMNS = "count(*)::int8 AS count, count(v)::int8 AS value_count, sum(v) AS sum, min(v) AS min, max(v) AS max";
 
 const NAME_SORT_COLUMNS: Record<EventNameQuery["sort"][number]["property"], string> = {
-  name: "name",
+  // Code-point order whatever the database collation, as ClickHouse sorts.
+  name: 'name COLLATE "C"',
   occurrences: "occurrences",
   first_seen: "first_seen",
   last_seen: "last_seen",
@@ -136,7 +137,7 @@ export class PostgresEventStore implements EventStore {
     const [countRows, rows] = await Promise.all([
       this.db.query<{ total: number }>(`SELECT count(*)::int8 AS total FROM (${grouped}) g`, params.values),
       this.db.query<{ name: string; source: "user" | "system"; occurrences: number; first_seen: Date; last_seen: Date }>(
-        `${grouped} ORDER BY ${[...order, "name ASC", "source ASC"].join(", ")}
+        `${grouped} ORDER BY ${[...order, 'name COLLATE "C" ASC', "source ASC"].join(", ")}
          LIMIT ${Number(query.limit)} OFFSET ${Number(query.offset)}`,
         params.values,
       ),

@@ -1,6 +1,7 @@
 import type { Clock, EnqueueOptions, Job, JobInfo, JobQueue, JobStatus, Worker, WorkOptions } from "@meterline/core";
 import type { IdGenerator } from "@meterline/core";
 import type { SqlClient } from "./sql-client.js";
+import { Wakeup } from "./wakeup.js";
 
 interface JobRow {
   id: string;
@@ -86,40 +87,41 @@ export class PostgresJobQueue implements JobQueue {
   async work(options: WorkOptions): Promise<Worker> {
     const concurrency = Math.max(1, options.concurrency ?? 1);
     let stopped = false;
-    let wake: (() => void) | undefined;
-    const wakeup = () => wake?.();
+    const waker = new Wakeup();
+    const wakeup = () => waker.wake();
     this.wakeups.add(wakeup);
-    const sleep = (ms: number) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(done, ms);
-        function done() {
-          clearTimeout(timer);
-          wake = undefined;
-          resolve();
-        }
-        wake = done;
-      });
+    const sleep = (ms: number) => waker.sleep(ms);
 
+    const inFlight = new Set<Promise<void>>();
     const loop = async () => {
       while (!stopped) {
+        const free = concurrency - inFlight.size;
         let claimed: JobRow[] = [];
-        try {
-          claimed = await this.claim(concurrency, options.names);
-        } catch (error) {
-          options.onError?.(error, { id: "", name: "", payload: null, attempt: 0, maxAttempts: 0 });
+        if (free > 0) {
+          try {
+            claimed = await this.claim(free, options.names);
+          } catch (error) {
+            options.onError?.(error, { id: "", name: "", payload: null, attempt: 0, maxAttempts: 0 });
+          }
         }
-        if (claimed.length === 0) {
-          await sleep(this.pollIntervalMs);
-          continue;
+        // Each job frees its slot (and wakes the loop) as soon as it ends, so one slow job never
+        // holds back due jobs while slots are free.
+        for (const row of claimed) {
+          const run: Promise<void> = this.run(row, options).finally(() => {
+            inFlight.delete(run);
+            waker.wake();
+          });
+          inFlight.add(run);
         }
-        await Promise.all(claimed.map((row) => this.run(row, options)));
+        if (claimed.length === 0 || inFlight.size >= concurrency) await sleep(this.pollIntervalMs);
       }
+      await Promise.all(inFlight);
     };
     const running = loop();
     const worker: Worker = {
       stop: async () => {
         stopped = true;
-        wake?.();
+        waker.wake();
         await running;
         this.wakeups.delete(wakeup);
         this.workers.delete(worker);

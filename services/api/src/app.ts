@@ -1,5 +1,6 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import { MATERIALIZER_GROUP } from "@meterline/core";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { Authenticator } from "./auth/authenticator.js";
 import type { ApiDeps } from "./deps.js";
@@ -20,6 +21,15 @@ export interface AppOptions {
   ready?: () => Promise<void>;
 }
 
+/** How far the materializer is behind the log, per partition (operators and benchmarks watch this). */
+async function materializerLag(deps: ApiDeps) {
+  const partition = deps.log.partitionFor("");
+  const [head, watermark] = await Promise.all([deps.log.head(partition), deps.log.watermark(MATERIALIZER_GROUP, partition)]);
+  const headOffset = head?.offset ?? 0;
+  const watermarkOffset = watermark?.offset ?? 0;
+  return { head: headOffset, watermark: watermarkOffset, lag: Math.max(0, headOffset - watermarkOffset) };
+}
+
 export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -38,7 +48,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
     try {
       await deps.db.query("SELECT 1");
       await options.ready?.();
-      return { status: "ok" };
+      return { status: "ok", materializer: await materializerLag(deps) };
     } catch {
       return reply.code(503).send({ status: "unavailable" });
     }

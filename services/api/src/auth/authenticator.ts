@@ -15,8 +15,25 @@ export interface AuthenticatorDeps {
   clock: Clock;
 }
 
+/**
+ * How long an organization token's lookup is reused. Every request authenticates, and the lookup
+ * is two queries: caching it briefly takes them off the ingest path. A revoked token or a newly
+ * blocked organization therefore takes effect within this many milliseconds; expiry is always
+ * exact. Personal tokens are not cached: their organizations change when the user creates one.
+ */
+export const AUTHENTICATION_CACHE_MS = 5000;
+const CACHE_LIMIT = 10_000;
+
+interface CachedAuthentication {
+  authentication: Authentication;
+  expiresAt: Date | null;
+  cachedUntil: number;
+}
+
 /** Bearer token → subject, following Polar's decision sequence (spec api-conventions §3.3). */
 export class Authenticator {
+  private readonly cache = new Map<string, CachedAuthentication>();
+
   constructor(private readonly deps: AuthenticatorDeps) {}
 
   async authenticate(authorization: string | undefined): Promise<Authentication> {
@@ -26,8 +43,29 @@ export class Authenticator {
     if (match === null) return { outcome: "anonymous" };
     const token = (match[1] ?? "").trim();
     if (token === "") return { outcome: "invalid_token" };
-    const record = await this.deps.tokens.findByHash(hashAccessToken(token));
+    const hash = hashAccessToken(token);
     const now = this.deps.clock.now();
+    const cached = this.cache.get(hash);
+    // Cache freshness is wall time (it bounds staleness); token expiry is the engine's clock.
+    if (cached !== undefined && cached.cachedUntil > Date.now()) {
+      if (cached.expiresAt !== null && cached.expiresAt <= now) return { outcome: "invalid_token" };
+      return cached.authentication;
+    }
+    const { authentication, expiresAt } = await this.lookup(hash, now);
+    if (authentication.outcome === "authenticated" && authentication.subject.type === "organization") {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(hash, { authentication, expiresAt, cachedUntil: Date.now() + AUTHENTICATION_CACHE_MS });
+    }
+    return authentication;
+  }
+
+  private async lookup(hash: string, now: Date): Promise<{ authentication: Authentication; expiresAt: Date | null }> {
+    const record = await this.deps.tokens.findByHash(hash);
+    const expiresAt = record?.expiresAt ?? null;
+    return { authentication: await this.resolve(record, now), expiresAt };
+  }
+
+  private async resolve(record: Awaited<ReturnType<AccessTokenRepository["findByHash"]>>, now: Date): Promise<Authentication> {
     if (record === null || record.revokedAt !== null || (record.expiresAt !== null && record.expiresAt <= now)) {
       return { outcome: "invalid_token" };
     }

@@ -46,7 +46,9 @@ export class RoutingFallback {
       return reply.code(405).header("allow", allow).send({ detail: "Method Not Allowed" });
     }
     const toggled = path.endsWith("/") ? path.slice(0, -1) : `${path}/`;
-    if (toggled !== "" && this.methodsFor(toggled).includes(request.method)) {
+    // Starlette redirects when the toggled path matches a route with any method (a full or a
+    // partial match), so `PUT /v1/meters` is sent on to `/v1/meters/`, which then answers 405.
+    if (toggled !== "" && this.methodsFor(toggled).length > 0) {
       const prefix = request.originalUrl.startsWith("/api/v1") ? "/api" : "";
       const host = request.headers["x-forwarded-host"] ?? request.headers.host ?? "127.0.0.1";
       const protocol = request.headers["x-forwarded-proto"] ?? request.protocol;
