@@ -6,7 +6,12 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "test/http/**/*.test.ts", "test/scenarios/**/*.test.ts"],
+          include: [
+            "packages/*/src/**/*.test.ts",
+            "services/*/src/**/*.test.ts",
+            "test/http/**/*.test.ts",
+            "test/scenarios/**/*.test.ts",
+          ],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -14,7 +19,7 @@ export default defineConfig({
       {
         test: {
           name: "compat",
-          include: ["test/compat/**/*.test.ts"],
+          include: ["test/compat/**/*.test.ts", "test/e2e/**/*.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

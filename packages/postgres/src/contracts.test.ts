@@ -44,19 +44,16 @@ describeEventStoreContract("PostgresEventStore on PGlite", async () => {
   };
 });
 
-describeJobQueueContract(
-  "PostgresJobQueue on PGlite",
-  async () => {
-    const db = await openDatabase();
-    const clock = new FixedClock("2025-06-01T00:00:00.000Z");
-    const queue = new PostgresJobQueue(db, clock, randomIdGenerator, { pollIntervalMs: 20 });
-    return {
-      queue,
-      clock,
-      cleanup: async () => {
-        await queue.close();
-        await db.close();
-      },
-    };
-  },
-);
+describeJobQueueContract("PostgresJobQueue on PGlite", async () => {
+  const db = await openDatabase();
+  const clock = new FixedClock("2025-06-01T00:00:00.000Z");
+  const queue = new PostgresJobQueue(db, clock, randomIdGenerator, { pollIntervalMs: 20 });
+  return {
+    queue,
+    clock,
+    cleanup: async () => {
+      await queue.close();
+      await db.close();
+    },
+  };
+});

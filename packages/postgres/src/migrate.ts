@@ -39,7 +39,10 @@ export async function migrate(db: SqlClient, directory = MIGRATIONS_DIR): Promis
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
       await tx.exec(migration.sql);
-      await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [migration.version, migration.name]);
+      await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [
+        migration.version,
+        migration.name,
+      ]);
       done.push(migration.version);
     }
     return done;

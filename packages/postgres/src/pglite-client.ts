@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { PGlite, types, type Transaction } from "@electric-sql/pglite";
+import { PGlite, type Transaction, types } from "@electric-sql/pglite";
 import type { SqlClient } from "./sql-client.js";
 
 const parsers = {

@@ -40,7 +40,8 @@ interface AggregateRow {
   max: number | null;
 }
 
-const AGGREGATE_COLUMNS = "count(*)::int8 AS count, count(v)::int8 AS value_count, sum(v) AS sum, min(v) AS min, max(v) AS max";
+const AGGREGATE_COLUMNS =
+  "count(*)::int8 AS count, count(v)::int8 AS value_count, sum(v) AS sum, min(v) AS min, max(v) AS max";
 
 const NAME_SORT_COLUMNS: Record<EventNameQuery["sort"][number]["property"], string> = {
   // Code-point order whatever the database collation, as ClickHouse sorts.
@@ -82,7 +83,9 @@ export class PostgresEventStore implements EventStore {
     for (const row of inserted) outcomes.set(row.id, "inserted");
     const rest = events.filter((event) => !outcomes.has(event.id)).map((event) => event.id);
     if (rest.length > 0) {
-      const existing = await this.db.query<{ id: string }>("SELECT id FROM events_v1 WHERE id = ANY($1::uuid[])", [rest]);
+      const existing = await this.db.query<{ id: string }>("SELECT id FROM events_v1 WHERE id = ANY($1::uuid[])", [
+        rest,
+      ]);
       const stored = new Set(existing.map((row) => row.id));
       for (const id of rest) outcomes.set(id, stored.has(id) ? "already_stored" : "duplicate_external_id");
     }
@@ -113,7 +116,10 @@ export class PostgresEventStore implements EventStore {
     // Ties on timestamp are broken by log order so pages are stable.
     const tieBreak = query.sort[0]?.direction === "asc" ? "log_offset ASC" : "log_offset DESC";
     const [countRows, rows] = await Promise.all([
-      this.db.query<{ total: number }>(`SELECT count(*)::int8 AS total FROM events_v1 WHERE ${whereSql}`, params.values),
+      this.db.query<{ total: number }>(
+        `SELECT count(*)::int8 AS total FROM events_v1 WHERE ${whereSql}`,
+        params.values,
+      ),
       this.db.query<EventRow>(
         `SELECT * FROM events_v1 WHERE ${whereSql} ORDER BY ${[...order, tieBreak].join(", ")}
          LIMIT ${Number(query.limit)} OFFSET ${Number(query.offset)}`,
@@ -136,7 +142,13 @@ export class PostgresEventStore implements EventStore {
     const order = query.sort.map((s) => `${NAME_SORT_COLUMNS[s.property]} ${s.direction === "desc" ? "DESC" : "ASC"}`);
     const [countRows, rows] = await Promise.all([
       this.db.query<{ total: number }>(`SELECT count(*)::int8 AS total FROM (${grouped}) g`, params.values),
-      this.db.query<{ name: string; source: "user" | "system"; occurrences: number; first_seen: Date; last_seen: Date }>(
+      this.db.query<{
+        name: string;
+        source: "user" | "system";
+        occurrences: number;
+        first_seen: Date;
+        last_seen: Date;
+      }>(
         `${grouped} ORDER BY ${[...order, 'name COLLATE "C" ASC', "source ASC"].join(", ")}
          LIMIT ${Number(query.limit)} OFFSET ${Number(query.offset)}`,
         params.values,
@@ -186,68 +198,85 @@ export class PostgresEventStore implements EventStore {
     return partials;
   }
 
+  /**
+   * Every meter's window for one customer in three queries, whatever the number of meters: the
+   * latest resets, one scan of the customer's events since the earliest of them with per-meter
+   * FILTERed aggregates, and the credits. The materializer calls this for each new customer.
+   */
   async customerWindows(query: CustomerWindowQuery): Promise<CustomerWindow[]> {
-    const windows: CustomerWindow[] = [];
-    for (const meter of query.meters) windows.push(await this.customerWindow(query, meter));
-    return windows;
-  }
-
-  private async customerWindow(
-    query: CustomerWindowQuery,
-    meter: CustomerWindowQuery["meters"][number],
-  ): Promise<CustomerWindow> {
-    const { organizationId, customer } = query;
-    // System events always carry customer_id, so the latest reset is found through that index.
-    const resets = await this.db.query<{ log_partition: number; log_offset: number }>(
-      `SELECT log_partition, log_offset FROM events_v1
+    const { organizationId, customer, meters } = query;
+    if (meters.length === 0) return [];
+    const meterIds = meters.map((meter) => meter.id);
+    // System events always carry customer_id, so resets and credits are found through that index.
+    const resets = await this.db.query<{ meter_id: string; log_partition: number; log_offset: number }>(
+      `SELECT DISTINCT ON (metadata->>'meter_id') metadata->>'meter_id' AS meter_id, log_partition, log_offset
+       FROM events_v1
        WHERE organization_id = $1 AND customer_id = $2 AND source = 'system' AND name = 'meter.reset'
-         AND metadata->>'meter_id' = $3
-       ORDER BY log_offset DESC LIMIT 1`,
-      [organizationId, customer.id, meter.id],
+         AND metadata->>'meter_id' = ANY($3::text[])
+       ORDER BY metadata->>'meter_id', log_offset DESC`,
+      [organizationId, customer.id, meterIds],
     );
-    const reset = resets[0];
-    const windowStart = reset === undefined ? null : { partition: reset.log_partition, offset: reset.log_offset };
-    const params = new Params([organizationId, customer.id, customer.externalId, windowStart?.offset ?? -1, meter.id]);
-    const matches = `(${compileFilter(meter.filter, params)} AND ${compileEligibility(meter.aggregation, params)})`;
-    const ownSystem = `(source = 'system' AND name IN ('meter.credited', 'meter.reset') AND metadata->>'meter_id' = $5)`;
-    const value = compileAggregationValue(meter.aggregation, params);
-    const rows = await this.db.query<
-      AggregateRow & { window_events: number; last_partition: number | null; last_offset: number | null; last_id: string | null }
-    >(
-      `WITH w AS (
-         SELECT id, source, log_partition, log_offset, ${matches} AS matches, ${ownSystem} AS own_system, ${value} AS v
-         FROM events_v1
-         WHERE organization_id = $1 AND (customer_id = $2 OR external_customer_id = $3) AND log_offset >= $4
-       ), u AS (SELECT v FROM w WHERE matches AND NOT own_system AND source = 'user'),
-       e AS (SELECT id, log_partition, log_offset FROM w WHERE matches OR own_system)
-       SELECT (SELECT count(*)::int8 FROM u) AS count, (SELECT count(v)::int8 FROM u) AS value_count,
-         (SELECT sum(v) FROM u) AS sum, (SELECT min(v) FROM u) AS min, (SELECT max(v) FROM u) AS max,
-         (SELECT count(*)::int8 FROM e) AS window_events,
-         last.log_partition AS last_partition, last.log_offset AS last_offset, last.id AS last_id
-       FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM e ORDER BY log_offset DESC LIMIT 1) last ON true`,
+    const windowStart = new Map(resets.map((row) => [row.meter_id, { partition: row.log_partition, offset: row.log_offset }]));
+    const startOf = (meterId: string) => windowStart.get(meterId)?.offset ?? -1;
+    const earliest = Math.min(...meterIds.map(startOf));
+
+    const params = new Params([organizationId, customer.id, customer.externalId, earliest]);
+    const columns = meters.map((meter, i) => {
+      const start = params.add(startOf(meter.id));
+      const meterId = params.add(meter.id);
+      const inWindow = `log_offset >= ${start}`;
+      const matches = `(${compileFilter(meter.filter, params)} AND ${compileEligibility(meter.aggregation, params)})`;
+      const own = `(source = 'system' AND name IN ('meter.credited', 'meter.reset') AND metadata->>'meter_id' = ${meterId})`;
+      const usage = `${inWindow} AND source = 'user' AND ${matches} AND NOT ${own}`;
+      const member = `${inWindow} AND (${matches} OR ${own})`;
+      const value = compileAggregationValue(meter.aggregation, params);
+      return [
+        `count(*) FILTER (WHERE ${usage})::int8 AS count_${i}`,
+        `count(${value}) FILTER (WHERE ${usage})::int8 AS value_count_${i}`,
+        `sum(${value}) FILTER (WHERE ${usage}) AS sum_${i}`,
+        `min(${value}) FILTER (WHERE ${usage}) AS min_${i}`,
+        `max(${value}) FILTER (WHERE ${usage}) AS max_${i}`,
+        `count(*) FILTER (WHERE ${member})::int8 AS events_${i}`,
+        `max(log_offset) FILTER (WHERE ${member}) AS last_offset_${i}`,
+        `(array_agg(id::text ORDER BY log_offset DESC) FILTER (WHERE ${member}))[1] AS last_id_${i}`,
+      ].join(", ");
+    });
+    const [row = {}] = await this.db.query<Record<string, number | string | null>>(
+      `SELECT max(log_partition) AS partition, ${columns.join(", ")}
+       FROM events_v1
+       WHERE organization_id = $1 AND (customer_id = $2 OR external_customer_id = $3) AND log_offset >= $4`,
       params.values,
     );
-    const credits = await this.db.query<{ units: number; rollover: boolean }>(
-      `SELECT (metadata->>'units')::float8 AS units, coalesce((metadata->>'rollover')::boolean, false) AS rollover
+    const credits = await this.db.query<{ meter_id: string; units: number; rollover: boolean; log_offset: number }>(
+      `SELECT metadata->>'meter_id' AS meter_id, (metadata->>'units')::float8 AS units,
+         coalesce((metadata->>'rollover')::boolean, false) AS rollover, log_offset
        FROM events_v1
        WHERE organization_id = $1 AND customer_id = $2 AND source = 'system' AND name = 'meter.credited'
-         AND metadata->>'meter_id' = $3 AND log_offset >= $4
+         AND metadata->>'meter_id' = ANY($3::text[]) AND log_offset >= $4
        ORDER BY log_offset`,
-      [organizationId, customer.id, meter.id, windowStart?.offset ?? -1],
+      [organizationId, customer.id, meterIds, earliest],
     );
-    const row = rows[0];
-    return {
-      meterId: meter.id,
-      windowStart,
-      hasEvents: (row?.window_events ?? 0) > 0,
-      usage: toAggregateState(row),
-      credits,
-      lastPosition:
-        row?.last_offset === null || row?.last_offset === undefined
-          ? null
-          : { partition: row.last_partition ?? 0, offset: row.last_offset },
-      lastEventId: row?.last_id ?? null,
-    };
+    const partition = (row.partition as number | null) ?? 0;
+    return meters.map((meter, i) => {
+      const lastOffset = row[`last_offset_${i}`] as number | null;
+      return {
+        meterId: meter.id,
+        windowStart: windowStart.get(meter.id) ?? null,
+        hasEvents: ((row[`events_${i}`] as number | null) ?? 0) > 0,
+        usage: toAggregateState({
+          count: (row[`count_${i}`] as number | null) ?? 0,
+          value_count: (row[`value_count_${i}`] as number | null) ?? 0,
+          sum: row[`sum_${i}`] as number | null,
+          min: row[`min_${i}`] as number | null,
+          max: row[`max_${i}`] as number | null,
+        }),
+        credits: credits
+          .filter((credit) => credit.meter_id === meter.id && credit.log_offset >= startOf(meter.id))
+          .map((credit) => ({ units: credit.units, rollover: credit.rollover })),
+        lastPosition: lastOffset === null ? null : { partition, offset: lastOffset },
+        lastEventId: (row[`last_id_${i}`] as string | null) ?? null,
+      };
+    });
   }
 
   async anyMatching(organizationId: string, filter: Filter, aggregation: Aggregation): Promise<boolean> {

@@ -1,5 +1,14 @@
-import type { Clock, EnqueueOptions, Job, JobInfo, JobQueue, JobStatus, Worker, WorkOptions } from "@meterline/core";
-import type { IdGenerator } from "@meterline/core";
+import type {
+  Clock,
+  EnqueueOptions,
+  IdGenerator,
+  Job,
+  JobInfo,
+  JobQueue,
+  JobStatus,
+  Worker,
+  WorkOptions,
+} from "@meterline/core";
 import type { SqlClient } from "./sql-client.js";
 import { Wakeup } from "./wakeup.js";
 
@@ -43,14 +52,26 @@ export class PostgresJobQueue implements JobQueue {
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
   }
 
-  async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<{ id: string; created: boolean }> {
+  async enqueue(
+    name: string,
+    payload: unknown,
+    options: EnqueueOptions = {},
+  ): Promise<{ id: string; created: boolean }> {
     const id = options.id ?? this.ids.uuid();
     const now = this.clock.now();
     const rows = await this.db.query<{ id: string }>(
       `INSERT INTO jobs (id, name, payload, status, max_attempts, backoff_ms, run_at, created_at, updated_at)
        VALUES ($1, $2, $3::jsonb, 'waiting', $4, $5, $6, $7, $7)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [id, name, JSON.stringify(payload ?? null), options.maxAttempts ?? 5, options.backoffMs ?? 1000, options.runAt ?? now, now],
+      [
+        id,
+        name,
+        JSON.stringify(payload ?? null),
+        options.maxAttempts ?? 5,
+        options.backoffMs ?? 1000,
+        options.runAt ?? now,
+        now,
+      ],
     );
     if (rows.length > 0) this.wake();
     return { id, created: rows.length > 0 };
@@ -146,7 +167,13 @@ export class PostgresJobQueue implements JobQueue {
   }
 
   private async run(row: JobRow, options: WorkOptions): Promise<void> {
-    const job: Job = { id: row.id, name: row.name, payload: row.payload, attempt: row.attempts, maxAttempts: row.max_attempts };
+    const job: Job = {
+      id: row.id,
+      name: row.name,
+      payload: row.payload,
+      attempt: row.attempts,
+      maxAttempts: row.max_attempts,
+    };
     try {
       await options.handler(job);
       const now = this.clock.now();

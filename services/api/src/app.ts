@@ -4,10 +4,11 @@ import { MATERIALIZER_GROUP } from "@meterline/core";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { Authenticator } from "./auth/authenticator.js";
 import type { ApiDeps } from "./deps.js";
+import { installBodyParsers } from "./http/body-parsers.js";
 import { handleError } from "./http/error-responses.js";
 import { buildOpenApiDocument } from "./http/openapi.js";
 import { type RouteDefinition, RouteRegistry } from "./http/route.js";
-import { addDeprecationNotice, rewriteLegacyPrefix, RoutingFallback } from "./http/routing.js";
+import { addDeprecationNotice, RoutingFallback, rewriteLegacyPrefix } from "./http/routing.js";
 
 export interface AppOptions {
   logger?: FastifyServerOptions["logger"];
@@ -24,7 +25,10 @@ export interface AppOptions {
 /** How far the materializer is behind the log, per partition (operators and benchmarks watch this). */
 async function materializerLag(deps: ApiDeps) {
   const partition = deps.log.partitionFor("");
-  const [head, watermark] = await Promise.all([deps.log.head(partition), deps.log.watermark(MATERIALIZER_GROUP, partition)]);
+  const [head, watermark] = await Promise.all([
+    deps.log.head(partition),
+    deps.log.watermark(MATERIALIZER_GROUP, partition),
+  ]);
   const headOffset = head?.offset ?? 0;
   const watermarkOffset = watermark?.offset ?? 0;
   return { head: headOffset, watermark: watermarkOffset, lag: Math.max(0, headOffset - watermarkOffset) };
@@ -39,6 +43,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
     return503OnClosing: true,
   });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
+  installBodyParsers(app);
   const fallback = new RoutingFallback();
   fallback.install(app);
   addDeprecationNotice(app);

@@ -1,6 +1,6 @@
+import { ValidationFailure, type ValidationIssue } from "@meterline/api";
 import { type EventCreate, validateIngestBody } from "@meterline/api-schema";
 import type { AuthSubject, Clock, EventLog, IdGenerator, LogRecord } from "@meterline/core";
-import { ValidationFailure, type ValidationIssue } from "@meterline/api";
 
 export interface IngestDeps {
   log: EventLog;
@@ -26,17 +26,23 @@ export async function ingestEvents(deps: IngestDeps, subject: AuthSubject, body:
   if (!validation.ok) throw new ValidationFailure(validation.detail);
   const events = validation.events;
 
-  const issues: ValidationIssue[] = [];
-  const organizations = events.map((event, index) => eventOrganization(subject, event, index, issues));
   const customerIds = [...new Set(events.flatMap((event) => (event.customerId === null ? [] : [event.customerId])))];
   const customers = await deps.existingCustomers(subject.organizationIds, customerIds);
-  events.forEach((event, index) => {
-    if (event.customerId === null) return;
-    const organization = organizations[index];
+  // Event by event, as Polar collects them: its errors come out in batch order, and an event whose
+  // organization is wrong is not checked further.
+  const issues: ValidationIssue[] = [];
+  const organizations = events.map((event, index) => {
+    const organization = eventOrganization(subject, event, index, issues);
     // The customer must live in the event's own organization, not merely in one the caller sees.
-    if (organization !== undefined && customers.get(event.customerId) !== organization) {
-      issues.push({ type: "customer_id", loc: ["body", "events", index, "customer_id"], msg: "Customer not found.", input: event.customerId });
+    if (organization !== undefined && event.customerId !== null && customers.get(event.customerId) !== organization) {
+      issues.push({
+        type: "customer_id",
+        loc: ["body", "events", index, "customer_id"],
+        msg: "Customer not found.",
+        input: event.customerId,
+      });
     }
+    return organization;
   });
   if (issues.length > 0) throw new ValidationFailure(issues, "PolarRequestValidationError");
 
@@ -55,7 +61,12 @@ export async function ingestEvents(deps: IngestDeps, subject: AuthSubject, body:
   return { inserted: result.appended.length, duplicates: result.duplicates.length };
 }
 
-function eventOrganization(subject: AuthSubject, event: EventCreate, index: number, issues: ValidationIssue[]): string | undefined {
+function eventOrganization(
+  subject: AuthSubject,
+  event: EventCreate,
+  index: number,
+  issues: ValidationIssue[],
+): string | undefined {
   const loc = ["body", "events", index, "organization_id"];
   if (subject.type === "organization") {
     if (event.organizationId !== null) {

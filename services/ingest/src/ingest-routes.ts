@@ -1,5 +1,5 @@
-import { EventsIngestResponse } from "@meterline/api-schema";
 import { type ApiDeps, defineRoute, type RouteDefinition } from "@meterline/api";
+import { EventsIngestResponse } from "@meterline/api-schema";
 import { z } from "zod";
 import { ingestEvents } from "./ingest-events.js";
 
@@ -10,7 +10,12 @@ const EventsIngestDoc = z.object({
       timestamp: z.iso.datetime({ offset: true }).optional(),
       customer_id: z.uuid().optional(),
       external_customer_id: z.string().optional(),
-      external_id: z.string().max(256).nullable().optional().describe("Idempotency key: a second event with the same key is counted in `duplicates` and not stored"),
+      external_id: z
+        .string()
+        .max(256)
+        .nullable()
+        .optional()
+        .describe("Idempotency key: a second event with the same key is counted in `duplicates` and not stored"),
       organization_id: z.uuid().nullable().optional(),
       metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     }),
@@ -35,7 +40,12 @@ export function ingestRoutes(deps: ApiDeps): RouteDefinition[] {
       },
       handler: async ({ subject, body }) =>
         ingestEvents(
-          { log: deps.log, clock: deps.clock, ids: deps.ids, existingCustomers: (scope, ids) => deps.customers.existingIds(scope, ids) },
+          {
+            log: deps.log,
+            clock: deps.clock,
+            ids: deps.ids,
+            existingCustomers: (scope, ids) => deps.customers.existingIds(scope, ids),
+          },
           subject,
           body,
         ),

@@ -13,7 +13,12 @@ import {
   type LogPosition,
   type Meter,
 } from "@meterline/core";
-import type { CustomerMeterRecord, CustomerMeterRepository, CustomerRepository, MeterRepository } from "@meterline/postgres";
+import type {
+  CustomerMeterRecord,
+  CustomerMeterRepository,
+  CustomerRepository,
+  MeterRepository,
+} from "@meterline/postgres";
 
 export interface CustomerMeterProjectorDeps {
   meters: MeterRepository;
@@ -87,7 +92,11 @@ export class CustomerMeterProjector {
     await this.deps.customerMeters.save(changed);
   }
 
-  private async rebuild(organizationId: string, customer: Customer, meters: Meter[]): Promise<Map<string, CustomerMeterState>> {
+  private async rebuild(
+    organizationId: string,
+    customer: Customer,
+    meters: Meter[],
+  ): Promise<Map<string, CustomerMeterState>> {
     if (meters.length === 0) return new Map();
     const windows = await this.deps.store.customerWindows({
       organizationId,
@@ -129,7 +138,10 @@ export class CustomerMeterProjector {
   }
 
   /** Records per live customer, in log order; records of unknown customers wait for the customer. */
-  private async groupByCustomer(organizationId: string, records: AppendedRecord[]): Promise<Map<Customer, AppendedRecord[]>> {
+  private async groupByCustomer(
+    organizationId: string,
+    records: AppendedRecord[],
+  ): Promise<Map<Customer, AppendedRecord[]>> {
     const ids = new Set<string>();
     const externalIds = new Set<string>();
     for (const record of records) {
@@ -139,7 +151,9 @@ export class CustomerMeterProjector {
     const customers = await this.deps.customers.resolve(organizationId, [...ids], [...externalIds]);
     const byId = new Map(customers.map((customer) => [customer.id, customer]));
     const byExternalId = new Map(
-      customers.filter((customer) => customer.externalId !== null).map((customer) => [customer.externalId as string, customer]),
+      customers
+        .filter((customer) => customer.externalId !== null)
+        .map((customer) => [customer.externalId as string, customer]),
     );
     const grouped = new Map<Customer, AppendedRecord[]>();
     for (const record of records) {

@@ -1,4 +1,10 @@
-import { type AppendedRecord, type EventLog, type EventStore, MATERIALIZER_GROUP, type Subscription } from "@meterline/core";
+import {
+  type AppendedRecord,
+  type EventLog,
+  type EventStore,
+  MATERIALIZER_GROUP,
+  type Subscription,
+} from "@meterline/core";
 import type { CustomerMeterProjector } from "./customer-meter-projector.js";
 
 export interface MaterializerDeps {

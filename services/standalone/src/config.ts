@@ -35,7 +35,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
   const c = parsed.data;
   for (const name of ["KAFKA_BROKERS", "CLICKHOUSE_URL", "REDIS_URL"] as const) {
     if (env[name]) {
-      throw new Error(`${name} is set, but the standalone engine runs on the embedded adapters (and DATABASE_URL) only.`);
+      throw new Error(
+        `${name} is set, but the standalone engine runs on the embedded adapters (and DATABASE_URL) only.`,
+      );
     }
   }
   return {

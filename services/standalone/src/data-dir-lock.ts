@@ -24,7 +24,9 @@ export function lockDataDir(dataDir: string): () => void {
     holder = undefined;
   }
   if (holder !== undefined && Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
-    throw new Error(`Another Meterline process (pid ${holder}) is using ${dataDir}. Stop it first, or set METERLINE_DATA_DIR.`);
+    throw new Error(
+      `Another Meterline process (pid ${holder}) is using ${dataDir}. Stop it first, or set METERLINE_DATA_DIR.`,
+    );
   }
   writeFileSync(file, String(process.pid));
   return () => {

@@ -1,5 +1,13 @@
 import { join } from "node:path";
-import { apiRoutes, bootstrap, type BootstrapOptions, type BootstrapResult, buildApp, createRepositories, type ApiDeps } from "@meterline/api";
+import {
+  type ApiDeps,
+  apiRoutes,
+  type BootstrapOptions,
+  type BootstrapResult,
+  bootstrap,
+  buildApp,
+  createRepositories,
+} from "@meterline/api";
 import { startWorker } from "@meterline/billing";
 import { type Clock, type IdGenerator, randomIdGenerator, systemClock, type Worker } from "@meterline/core";
 import { ingestRoutes } from "@meterline/ingest";
@@ -63,7 +71,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 
   const logError = (message: string) => (error: unknown) => app.log.error({ err: error }, message);
   const projector = new CustomerMeterProjector({ ...deps, store });
-  const materializer = new Materializer({ log, store, projector, onError: logError("materializer batch failed; retrying") });
+  const materializer = new Materializer({
+    log,
+    store,
+    projector,
+    onError: logError("materializer batch failed; retrying"),
+  });
   await materializer.start();
   const dedupRetention = (options.dedupRetentionDays ?? 35) * DAY;
   const logRetention = (options.logRetentionDays ?? 7) * DAY;

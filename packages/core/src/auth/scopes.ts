@@ -66,5 +66,11 @@ export function isScope(value: string): value is Scope {
 
 /** Who is calling: an organization (organization access token) or a user (personal access token). */
 export type AuthSubject =
-  | { type: "organization"; tokenId: string; organizationId: string; organizationIds: string[]; scopes: ReadonlySet<string> }
+  | {
+      type: "organization";
+      tokenId: string;
+      organizationId: string;
+      organizationIds: string[];
+      scopes: ReadonlySet<string>;
+    }
   | { type: "user"; tokenId: string; userId: string; organizationIds: string[]; scopes: ReadonlySet<string> };

@@ -49,7 +49,10 @@ export function applyToCustomerMeter(
     }
   }
   if (!matchesMeter(meter.filter, meter.aggregation, record)) return state;
-  const usage = record.source === "user" ? addToAggregateState(state.usage, aggregationValue(meter.aggregation, record)) : state.usage;
+  const usage =
+    record.source === "user"
+      ? addToAggregateState(state.usage, aggregationValue(meter.aggregation, record))
+      : state.usage;
   return { ...state, visible: true, usage, lastEventId: record.id };
 }
 

@@ -58,7 +58,10 @@ export interface CustomerKeys {
   externalId: string | null;
 }
 
-export function eventBelongsTo(event: Pick<LogRecord, "customerId" | "externalCustomerId">, customer: CustomerKeys): boolean {
+export function eventBelongsTo(
+  event: Pick<LogRecord, "customerId" | "externalCustomerId">,
+  customer: CustomerKeys,
+): boolean {
   if (event.customerId !== null && event.customerId === customer.id) return true;
   return customer.externalId !== null && event.externalCustomerId === customer.externalId;
 }

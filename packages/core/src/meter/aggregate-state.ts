@@ -1,5 +1,5 @@
-import type { AggregateState } from "../ports/event-store.js";
 import type { AggregationFunction } from "../filter/filter.js";
+import type { AggregateState } from "../ports/event-store.js";
 
 export function emptyAggregateState(): AggregateState {
   return { count: 0, valueCount: 0, sum: 0, min: null, max: null };

@@ -1,6 +1,6 @@
 import type { AggregateState, CustomerMeterState, LogPosition } from "@meterline/core";
 import { Params, type SqlClient } from "../sql-client.js";
-import { type Page, pageSql, type SortSpec, orderBySql } from "./sort-sql.js";
+import { orderBySql, type Page, pageSql, type SortSpec } from "./sort-sql.js";
 
 /** A customer meter as the API shows it. */
 export interface CustomerMeter {
@@ -136,7 +136,11 @@ export class CustomerMeterRepository {
 
   async list(query: CustomerMeterListQuery): Promise<{ items: CustomerMeter[]; total: number }> {
     const params = new Params();
-    const where = [`cm.organization_id = ANY(${params.add(query.scope)}::uuid[])`, "cm.visible", "cm.deleted_at IS NULL"];
+    const where = [
+      `cm.organization_id = ANY(${params.add(query.scope)}::uuid[])`,
+      "cm.visible",
+      "cm.deleted_at IS NULL",
+    ];
     if (query.customerIds !== undefined) where.push(`cm.customer_id = ANY(${params.add(query.customerIds)}::uuid[])`);
     if (query.externalCustomerIds !== undefined) {
       where.push(`c.external_id = ANY(${params.add(query.externalCustomerIds)}::text[])`);
@@ -246,4 +250,3 @@ export class CustomerMeterRepository {
     ]);
   }
 }
-

@@ -1,7 +1,7 @@
 import { type Address, type Customer, canonicalMetadataJson, type Metadata } from "@meterline/core";
 import { compileMetadataQuery } from "../filter-sql.js";
 import { Params, type SqlClient } from "../sql-client.js";
-import { type Page, pageSql, type SortSpec, orderBySql } from "./sort-sql.js";
+import { orderBySql, type Page, pageSql, type SortSpec } from "./sort-sql.js";
 
 interface CustomerRow {
   id: string;
@@ -117,7 +117,10 @@ export class CustomerRepository {
     if (query.metadata !== undefined) where.push(compileMetadataQuery(query.metadata, params));
     const whereSql = where.join(" AND ");
     const [count, rows] = await Promise.all([
-      this.db.query<{ total: number }>(`SELECT count(*)::int8 AS total FROM customers WHERE ${whereSql}`, params.values),
+      this.db.query<{ total: number }>(
+        `SELECT count(*)::int8 AS total FROM customers WHERE ${whereSql}`,
+        params.values,
+      ),
       this.db.query<CustomerRow>(
         `SELECT * FROM customers WHERE ${whereSql} ORDER BY ${orderBySql(query.sort, SORT_COLUMNS, "id")} ${pageSql(query.page)}`,
         params.values,

@@ -1,7 +1,7 @@
 import { type Aggregation, canonicalMetadataJson, type Filter, type Metadata, type Meter } from "@meterline/core";
 import { compileMetadataQuery } from "../filter-sql.js";
 import { Params, type SqlClient } from "../sql-client.js";
-import { type Page, pageSql, type SortSpec, orderBySql } from "./sort-sql.js";
+import { orderBySql, type Page, pageSql, type SortSpec } from "./sort-sql.js";
 
 interface MeterRow {
   id: string;
@@ -53,10 +53,10 @@ export class MeterRepository {
   }
 
   async get(scope: readonly string[], id: string): Promise<Meter | null> {
-    const rows = await this.db.query<MeterRow>("SELECT * FROM meters WHERE id = $1 AND organization_id = ANY($2::uuid[])", [
-      id,
-      scope,
-    ]);
+    const rows = await this.db.query<MeterRow>(
+      "SELECT * FROM meters WHERE id = $1 AND organization_id = ANY($2::uuid[])",
+      [id, scope],
+    );
     return rows[0] === undefined ? null : toMeter(rows[0]);
   }
 
@@ -71,9 +71,10 @@ export class MeterRepository {
 
   /** Every meter of an organization, oldest first (the materializer evaluates them all). */
   async listForOrganization(organizationId: string): Promise<Meter[]> {
-    const rows = await this.db.query<MeterRow>("SELECT * FROM meters WHERE organization_id = $1 ORDER BY created_at, id", [
-      organizationId,
-    ]);
+    const rows = await this.db.query<MeterRow>(
+      "SELECT * FROM meters WHERE organization_id = $1 ORDER BY created_at, id",
+      [organizationId],
+    );
     return rows.map(toMeter);
   }
 

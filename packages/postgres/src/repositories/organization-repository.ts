@@ -1,6 +1,6 @@
 import type { Organization } from "@meterline/core";
 import { Params, type SqlClient } from "../sql-client.js";
-import { type Page, pageSql, type SortSpec, orderBySql } from "./sort-sql.js";
+import { orderBySql, type Page, pageSql, type SortSpec } from "./sort-sql.js";
 
 interface OrganizationRow {
   id: string;
@@ -92,7 +92,10 @@ export class OrganizationRepository {
     if (query.slug !== undefined) where.push(`slug = ${params.add(query.slug)}`);
     const whereSql = where.join(" AND ");
     const [count, rows] = await Promise.all([
-      this.db.query<{ total: number }>(`SELECT count(*)::int8 AS total FROM organizations WHERE ${whereSql}`, params.values),
+      this.db.query<{ total: number }>(
+        `SELECT count(*)::int8 AS total FROM organizations WHERE ${whereSql}`,
+        params.values,
+      ),
       this.db.query<OrganizationRow>(
         `SELECT * FROM organizations WHERE ${whereSql} ORDER BY ${orderBySql(query.sort, SORT_COLUMNS, "id")} ${pageSql(query.page)}`,
         params.values,

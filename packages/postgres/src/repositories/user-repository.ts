@@ -10,7 +10,11 @@ export class UserRepository {
   constructor(private readonly db: SqlClient) {}
 
   async insert(user: User): Promise<void> {
-    await this.db.query("INSERT INTO users (id, created_at, email) VALUES ($1, $2, $3)", [user.id, user.createdAt, user.email]);
+    await this.db.query("INSERT INTO users (id, created_at, email) VALUES ($1, $2, $3)", [
+      user.id,
+      user.createdAt,
+      user.email,
+    ]);
   }
 
   async getByEmail(email: string): Promise<User | null> {

@@ -25,7 +25,9 @@ export class BootstrapTokenError extends Error {}
 
 function checkPrefix(token: string | undefined, prefix: string, variable: string): void {
   if (token !== undefined && (!token.startsWith(prefix) || token.length < prefix.length + 16 || /\s/.test(token))) {
-    throw new BootstrapTokenError(`${variable} must start with ${prefix} and carry at least 16 more characters, without spaces.`);
+    throw new BootstrapTokenError(
+      `${variable} must start with ${prefix} and carry at least 16 more characters, without spaces.`,
+    );
   }
 }
 
@@ -34,7 +36,10 @@ function checkPrefix(token: string | undefined, prefix: string, variable: string
  * (for applications) and a personal token (to create more organizations and tokens).
  * Later starts: only makes sure tokens given through the environment exist.
  */
-export async function bootstrap(deps: { db: SqlClient; clock: Clock; ids: IdGenerator }, options: BootstrapOptions = {}): Promise<BootstrapResult | null> {
+export async function bootstrap(
+  deps: { db: SqlClient; clock: Clock; ids: IdGenerator },
+  options: BootstrapOptions = {},
+): Promise<BootstrapResult | null> {
   checkPrefix(options.organizationToken, "polar_oat_", "METERLINE_BOOTSTRAP_TOKEN");
   checkPrefix(options.adminToken, "polar_pat_", "METERLINE_BOOTSTRAP_ADMIN_TOKEN");
   const repositories = createRepositories(deps.db);
@@ -43,11 +48,13 @@ export async function bootstrap(deps: { db: SqlClient; clock: Clock; ids: IdGene
     admin = { id: deps.ids.uuid(), createdAt: deps.clock.now(), email: ADMIN_EMAIL };
     await repositories.users.insert(admin);
   }
-  const firstOrganization = (await repositories.organizations.list({
-    scope: await allOrganizationIds(deps.db),
-    sort: [{ property: "created_at", direction: "asc" }],
-    page: { limit: 1, offset: 0 },
-  })).items[0];
+  const firstOrganization = (
+    await repositories.organizations.list({
+      scope: await allOrganizationIds(deps.db),
+      sort: [{ property: "created_at", direction: "asc" }],
+      page: { limit: 1, offset: 0 },
+    })
+  ).items[0];
   const organization =
     firstOrganization ?? (await createOrganization(deps, { name: "Default organization", slug: "default" }, admin.id));
   const result: BootstrapResult = { organizationId: organization.id, organizationName: organization.name };
@@ -56,19 +63,36 @@ export async function bootstrap(deps: { db: SqlClient; clock: Clock; ids: IdGene
   if (options.organizationToken !== undefined) {
     if ((await repositories.tokens.findByHash(hashAccessToken(options.organizationToken))) === null) {
       result.organizationToken = (
-        await issueAccessToken(deps, { kind: "organization", organizationId: organization.id, token: options.organizationToken, comment: "bootstrap" })
+        await issueAccessToken(deps, {
+          kind: "organization",
+          organizationId: organization.id,
+          token: options.organizationToken,
+          comment: "bootstrap",
+        })
       ).token;
     }
   } else if (firstOrganization === undefined || !hasOrganizationToken) {
-    result.organizationToken = (await issueAccessToken(deps, { kind: "organization", organizationId: organization.id, comment: "bootstrap" })).token;
+    result.organizationToken = (
+      await issueAccessToken(deps, { kind: "organization", organizationId: organization.id, comment: "bootstrap" })
+    ).token;
   }
 
   if (options.adminToken !== undefined) {
     if ((await repositories.tokens.findByHash(hashAccessToken(options.adminToken))) === null) {
-      result.adminToken = (await issueAccessToken(deps, { kind: "personal", userId: admin.id, token: options.adminToken, comment: "bootstrap", scopes: SCOPES })).token;
+      result.adminToken = (
+        await issueAccessToken(deps, {
+          kind: "personal",
+          userId: admin.id,
+          token: options.adminToken,
+          comment: "bootstrap",
+          scopes: SCOPES,
+        })
+      ).token;
     }
   } else if (firstOrganization === undefined) {
-    result.adminToken = (await issueAccessToken(deps, { kind: "personal", userId: admin.id, comment: "bootstrap" })).token;
+    result.adminToken = (
+      await issueAccessToken(deps, { kind: "personal", userId: admin.id, comment: "bootstrap" })
+    ).token;
   }
   return result;
 }

@@ -1,7 +1,7 @@
 import {
+  type Clock,
   DEFAULT_FEATURE_SETTINGS,
   DEFAULT_SUBSCRIPTION_SETTINGS,
-  type Clock,
   DomainError,
   type IdGenerator,
   type Organization,
@@ -38,7 +38,11 @@ function slugTaken(slug: string): DomainError {
 }
 
 /** Creates an organization; the creating user (if any) becomes a member. */
-export async function createOrganization(deps: AdminDeps, input: OrganizationInput, memberUserId?: string): Promise<Organization> {
+export async function createOrganization(
+  deps: AdminDeps,
+  input: OrganizationInput,
+  memberUserId?: string,
+): Promise<Organization> {
   const now = deps.clock.now();
   const organization: Organization = {
     id: deps.ids.uuid(),

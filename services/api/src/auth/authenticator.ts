@@ -65,7 +65,10 @@ export class Authenticator {
     return { authentication: await this.resolve(record, now), expiresAt };
   }
 
-  private async resolve(record: Awaited<ReturnType<AccessTokenRepository["findByHash"]>>, now: Date): Promise<Authentication> {
+  private async resolve(
+    record: Awaited<ReturnType<AccessTokenRepository["findByHash"]>>,
+    now: Date,
+  ): Promise<Authentication> {
     if (record === null || record.revokedAt !== null || (record.expiresAt !== null && record.expiresAt <= now)) {
       return { outcome: "invalid_token" };
     }

@@ -2,7 +2,8 @@ import { DomainError } from "@meterline/core";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ValidationFailure } from "./validation-failure.js";
 
-const INVALID_TOKEN_DESCRIPTION = "The access token provided is expired, revoked, malformed, or invalid for other reasons.";
+const INVALID_TOKEN_DESCRIPTION =
+  "The access token provided is expired, revoked, malformed, or invalid for other reasons.";
 const INSUFFICIENT_SCOPE_DESCRIPTION = "The request requires higher privileges than provided by the access token.";
 
 export function sendUnauthorized(reply: FastifyReply): FastifyReply {
@@ -53,12 +54,24 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
       case "invalid":
         return reply.code(422).send({
           error: "PolarRequestValidationError",
-          detail: [{ type: error.type ?? "value_error", loc: [...(error.loc ?? ["body"])], msg: error.message, input: error.input }],
+          detail: [
+            {
+              type: error.type ?? "value_error",
+              loc: [...(error.loc ?? ["body"])],
+              msg: error.message,
+              input: error.input,
+            },
+          ],
         });
       case "forbidden":
-        return reply.code(403).send({ error: error.code === "NOT_PERMITTED" ? "NotPermitted" : toClassName(error.code), detail: error.message });
+        return reply.code(403).send({
+          error: error.code === "NOT_PERMITTED" ? "NotPermitted" : toClassName(error.code),
+          detail: error.message,
+        });
       case "conflict":
-        return reply.code(409).send({ error: CONFLICT_CLASSES[error.code] ?? toClassName(error.code), detail: error.message });
+        return reply
+          .code(409)
+          .send({ error: CONFLICT_CLASSES[error.code] ?? toClassName(error.code), detail: error.message });
       case "unavailable":
         request.log.warn({ err: error.cause ?? error }, "dependency unavailable");
         return reply.code(503).header("retry-after", "1").send({ error: "ServiceUnavailable", detail: error.message });
@@ -74,20 +87,42 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   if (fastifyError.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
     return reply.code(422).send({
       error: "RequestValidationError",
-      detail: [{ type: "model_attributes_type", loc: ["body"], msg: "Input should be a valid dictionary or object to extract fields from", input: null }],
+      detail: [
+        {
+          type: "model_attributes_type",
+          loc: ["body"],
+          msg: "Input should be a valid dictionary or object to extract fields from",
+          input: null,
+        },
+      ],
     });
   }
   if (fastifyError.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
     return reply.code(413).send({ error: "PayloadTooLarge", detail: "Request body is too large." });
   }
-  if (fastifyError.statusCode === 400 && (error instanceof SyntaxError || fastifyError.code === "FST_ERR_CTP_INVALID_CONTENT_LENGTH" || /JSON/i.test(fastifyError.message ?? ""))) {
+  if (
+    fastifyError.statusCode === 400 &&
+    (error instanceof SyntaxError ||
+      fastifyError.code === "FST_ERR_CTP_INVALID_CONTENT_LENGTH" ||
+      /JSON/i.test(fastifyError.message ?? ""))
+  ) {
     return reply.code(422).send({
       error: "RequestValidationError",
-      detail: [{ type: "json_invalid", loc: ["body", 0], msg: "JSON decode error", input: {}, ctx: { error: fastifyError.message } }],
+      detail: [
+        {
+          type: "json_invalid",
+          loc: ["body", 0],
+          msg: "JSON decode error",
+          input: {},
+          ctx: { error: fastifyError.message },
+        },
+      ],
     });
   }
   if (typeof fastifyError.statusCode === "number" && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    return reply.code(fastifyError.statusCode).send({ error: "BadRequest", detail: fastifyError.message ?? "Bad request" });
+    return reply
+      .code(fastifyError.statusCode)
+      .send({ error: "BadRequest", detail: fastifyError.message ?? "Bad request" });
   }
   request.log.error({ err: error }, "unhandled error");
   return reply.code(500).send({ error: "InternalServerError", detail: "Internal server error" });

@@ -42,7 +42,9 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], options
           ? { description: "No content" }
           : {
               description: "Successful response",
-              content: { "application/json": { schema: route.docs?.response ? toSchema(route.docs.response, "output") : {} } },
+              content: {
+                "application/json": { schema: route.docs?.response ? toSchema(route.docs.response, "output") : {} },
+              },
             },
       "401": errorResponse("Missing, invalid or expired token"),
       "403": errorResponse("The token lacks the required scope"),
@@ -79,7 +81,11 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], options
     servers: [{ url: options.serverUrl ?? "/" }],
     components: {
       securitySchemes: {
-        access_token: { type: "http", scheme: "bearer", description: "Organization access token (polar_oat_…) or personal access token (polar_pat_…)" },
+        access_token: {
+          type: "http",
+          scheme: "bearer",
+          description: "Organization access token (polar_oat_…) or personal access token (polar_pat_…)",
+        },
       },
     },
     paths,

@@ -54,9 +54,7 @@ export interface RouteDefinition<Params = unknown, Query = unknown, Body = unkno
 }
 
 /** Types one route (its parsers feed the handler's context), then erases it for the registry. */
-export function defineRoute<Params, Query, Body>(
-  route: RouteDefinition<Params, Query, Body>,
-): RouteDefinition {
+export function defineRoute<Params, Query, Body>(route: RouteDefinition<Params, Query, Body>): RouteDefinition {
   return route as unknown as RouteDefinition;
 }
 

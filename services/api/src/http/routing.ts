@@ -73,7 +73,10 @@ export function rewriteLegacyPrefix(url: string | undefined): string {
 export function addDeprecationNotice(app: FastifyInstance): void {
   app.addHook("onRequest", async (request, reply) => {
     if (request.originalUrl.startsWith("/api/v1")) {
-      reply.header("x-polar-deprecation-notice", "The API root has moved from /api/v1 to /v1. Please update your integration.");
+      reply.header(
+        "x-polar-deprecation-notice",
+        "The API root has moved from /api/v1 to /v1. Please update your integration.",
+      );
     }
   });
 }

@@ -15,10 +15,13 @@ export async function resolveCustomerMatch(
 ): Promise<CustomerMatch | undefined> {
   if (customerIds.length === 0 && externalCustomerIds.length === 0) return undefined;
   const byId = customerIds.length > 0 ? await deps.customers.getMany(scope, customerIds) : [];
-  const byExternal = externalCustomerIds.length > 0 ? await deps.customers.getManyByExternalId(scope, externalCustomerIds) : [];
+  const byExternal =
+    externalCustomerIds.length > 0 ? await deps.customers.getManyByExternalId(scope, externalCustomerIds) : [];
   const idMatch: CustomerMatch = {
     customerIds: [...customerIds],
-    externalCustomerIds: byId.filter((c) => c.deletedAt === null && c.externalId !== null).map((c) => c.externalId as string),
+    externalCustomerIds: byId
+      .filter((c) => c.deletedAt === null && c.externalId !== null)
+      .map((c) => c.externalId as string),
   };
   const externalMatch: CustomerMatch = {
     customerIds: byExternal.map((c) => c.id),

@@ -1,6 +1,6 @@
 import {
-  Customer as CustomerSchema,
   CustomerCreateInput,
+  Customer as CustomerSchema,
   CustomerState as CustomerStateSchema,
   CustomerUpdateInput,
   lastQueryValue,
@@ -17,8 +17,8 @@ import { z } from "zod";
 import { type ApiDeps, createRepositories } from "../deps.js";
 import { defineRoute, type RouteDefinition } from "../http/route.js";
 import { ValidationFailure, type ValidationIssue } from "../http/validation-failure.js";
-import { serializeCustomerStateMeter } from "../serializers/customer-meter.js";
 import { serializeCustomer } from "../serializers/customer.js";
+import { serializeCustomerStateMeter } from "../serializers/customer-meter.js";
 import {
   bodyOf,
   idParam,
@@ -46,7 +46,12 @@ function conflict(field: "email" | "external_id", input: unknown): ValidationIss
 }
 
 async function checkUniqueness(deps: ApiDeps, customer: Customer, exceptId?: string): Promise<void> {
-  const taken = await deps.customers.findConflicts(customer.organizationId, customer.email, customer.externalId, exceptId);
+  const taken = await deps.customers.findConflicts(
+    customer.organizationId,
+    customer.email,
+    customer.externalId,
+    exceptId,
+  );
   const issues: ValidationIssue[] = [];
   if (taken.email) issues.push(conflict("email", customer.email));
   if (taken.externalId) issues.push(conflict("external_id", customer.externalId));
@@ -63,7 +68,11 @@ function mapUniqueViolation(error: unknown, customer: Customer): never {
   throw error;
 }
 
-async function findCustomer(deps: ApiDeps, subject: AuthSubject, key: { id?: string; externalId?: string }): Promise<Customer> {
+async function findCustomer(
+  deps: ApiDeps,
+  subject: AuthSubject,
+  key: { id?: string; externalId?: string },
+): Promise<Customer> {
   const customer =
     key.id !== undefined
       ? await deps.customers.get(subject.organizationIds, key.id)
@@ -242,7 +251,8 @@ export function customerRoutes(deps: ApiDeps): RouteDefinition[] {
       params: idParam,
       status: 204,
       docs: byId,
-      handler: async ({ subject, params }) => deleteCustomer(deps, await findCustomer(deps, subject, { id: params.id })),
+      handler: async ({ subject, params }) =>
+        deleteCustomer(deps, await findCustomer(deps, subject, { id: params.id })),
     }),
     defineRoute({
       method: "GET",
@@ -281,7 +291,9 @@ export function customerRoutes(deps: ApiDeps): RouteDefinition[] {
       status: 200,
       docs: { ...byExternalId, body: CustomerUpdateInput, response: CustomerSchema },
       handler: async ({ subject, params, body }) =>
-        serializeCustomer(await updateCustomer(deps, await findCustomer(deps, subject, { externalId: params.external_id }), body)),
+        serializeCustomer(
+          await updateCustomer(deps, await findCustomer(deps, subject, { externalId: params.external_id }), body),
+        ),
     }),
     defineRoute({
       method: "DELETE",
@@ -311,4 +323,3 @@ export function customerRoutes(deps: ApiDeps): RouteDefinition[] {
     }),
   ];
 }
-

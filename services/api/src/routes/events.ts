@@ -1,7 +1,7 @@
 import {
   EVENT_SOURCES,
-  Event as EventSchema,
   EventName as EventNameSchema,
+  Event as EventSchema,
   formatDateTime,
   lastQueryValue,
   listResource,
@@ -79,12 +79,22 @@ export function eventRoutes(deps: ApiDeps): RouteDefinition[] {
         if (query.meterId !== undefined) {
           meter = await deps.meters.get(scope, query.meterId);
           if (meter === null) {
-            throw ValidationFailure.business({ type: "meter_id", loc: ["query", "meter_id"], msg: "Meter not found.", input: query.meterId });
+            throw ValidationFailure.business({
+              type: "meter_id",
+              loc: ["query", "meter_id"],
+              msg: "Meter not found.",
+              input: query.meterId,
+            });
           }
         }
         const { items, total } = await deps.store.list({
           organizationIds: meter === null ? scope : [meter.organizationId],
-          filter: meter === null ? query.filter : query.filter === undefined ? meter.filter : { conjunction: "and", clauses: [meter.filter, query.filter] },
+          filter:
+            meter === null
+              ? query.filter
+              : query.filter === undefined
+                ? meter.filter
+                : { conjunction: "and", clauses: [meter.filter, query.filter] },
           aggregation: meter?.aggregation,
           startTimestamp: query.start,
           endTimestamp: query.end,
@@ -92,7 +102,10 @@ export function eventRoutes(deps: ApiDeps): RouteDefinition[] {
           names: query.names.length > 0 ? query.names : undefined,
           sources: query.sources.length > 0 ? query.sources : undefined,
           metadata: Object.keys(query.metadata).length > 0 ? query.metadata : undefined,
-          sort: query.sorting.map((criterion) => ({ property: "timestamp" as const, direction: criterion.descending ? ("desc" as const) : ("asc" as const) })),
+          sort: query.sorting.map((criterion) => ({
+            property: "timestamp" as const,
+            direction: criterion.descending ? ("desc" as const) : ("asc" as const),
+          })),
           ...pageWindow(query.page),
         });
         const customers = await resolveEventCustomers(deps, items);

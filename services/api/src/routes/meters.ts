@@ -1,11 +1,11 @@
 import {
-  listResource,
+  formatDateTime,
   lastQueryValue,
-  Meter as MeterSchema,
+  listResource,
   MeterCreateInput,
   MeterQuantities as MeterQuantitiesSchema,
+  Meter as MeterSchema,
   MeterUpdateInput,
-  formatDateTime,
   parseAwareDateTimeQuery,
   parseEnumQuery,
   parseMetadataQuery,
@@ -60,6 +60,14 @@ async function isLocked(deps: ApiDeps, meter: Meter): Promise<boolean> {
   if (!(await deps.store.anyMatching(meter.organizationId, meter.filter, meter.aggregation))) return false;
   await deps.meters.update({ ...meter, lockedAt: deps.clock.now() });
   return true;
+}
+
+/**
+ * The range limit compares the dates as written (spec §5.1). A Unix time has no written date and
+ * is read as UTC, so its UTC form stands in; passing the digits on would fail as "not ISO 8601".
+ */
+function writtenForm(text: string, parsed: Date): string {
+  return /^\s*\d{4}-/.test(text) ? text : formatDateTime(parsed);
 }
 
 export function meterRoutes(deps: ApiDeps): RouteDefinition[] {
@@ -197,10 +205,20 @@ export function meterRoutes(deps: ApiDeps): RouteDefinition[] {
         const query = raw as QueryInput;
         const timeZone = lastQueryValue(query, "timezone") ?? DEFAULT_QUANTITIES_TIME_ZONE;
         if (!isValidTimeZone(timeZone)) {
-          issues.push({ type: "value_error", loc: ["query", "timezone"], msg: "Value error, Invalid time zone.", input: timeZone });
+          issues.push({
+            type: "value_error",
+            loc: ["query", "timezone"],
+            msg: "Value error, Invalid time zone.",
+            input: timeZone,
+          });
         }
         return {
-          start: parseAwareDateTimeQuery(query, "start_timestamp", { required: true, min: new Date(QUANTITIES_MIN_START_TIMESTAMP) }, issues),
+          start: parseAwareDateTimeQuery(
+            query,
+            "start_timestamp",
+            { required: true, min: new Date(QUANTITIES_MIN_START_TIMESTAMP) },
+            issues,
+          ),
           end: parseAwareDateTimeQuery(query, "end_timestamp", { required: true }, issues),
           startText: lastQueryValue(query, "start_timestamp") ?? "",
           endText: lastQueryValue(query, "end_timestamp") ?? "",
@@ -232,7 +250,7 @@ export function meterRoutes(deps: ApiDeps): RouteDefinition[] {
         const start = query.start as Date;
         const end = query.end as Date;
         const interval = query.interval as NonNullable<typeof query.interval>;
-        if (!checkQuantitiesRange(query.startText, query.endText, interval)) {
+        if (!checkQuantitiesRange(writtenForm(query.startText, start), writtenForm(query.endText, end), interval)) {
           throw ValidationFailure.business({
             type: "value_error",
             loc: ["query"],
@@ -247,13 +265,21 @@ export function meterRoutes(deps: ApiDeps): RouteDefinition[] {
           organizationId: meter.organizationId,
           filter: meter.filter,
           aggregation: meter.aggregation,
-          customer: await resolveCustomerMatch(deps, [meter.organizationId], query.customerIds, query.externalCustomerIds),
+          customer: await resolveCustomerMatch(
+            deps,
+            [meter.organizationId],
+            query.customerIds,
+            query.externalCustomerIds,
+          ),
           metadata: Object.keys(query.metadata).length > 0 ? query.metadata : undefined,
           boundaries,
         });
         const result = assembleQuantities({ series, boundaries, partials, func: meter.aggregation.func });
         return {
-          quantities: result.quantities.map((bucket) => ({ timestamp: formatDateTime(bucket.timestamp), quantity: bucket.quantity })),
+          quantities: result.quantities.map((bucket) => ({
+            timestamp: formatDateTime(bucket.timestamp),
+            quantity: bucket.quantity,
+          })),
           total: result.total,
         };
       },

@@ -1,11 +1,11 @@
 import { formatDateTime, parseMultiUuid, parsePagination, type QueryInput, uuid4 } from "@meterline/api-schema";
 import { isScope } from "@meterline/core";
+import type { AccessTokenRecord } from "@meterline/postgres";
 import { z } from "zod";
 import { issueAccessToken } from "../admin/organizations.js";
 import type { ApiDeps } from "../deps.js";
 import { defineRoute, type RouteDefinition } from "../http/route.js";
 import { ValidationFailure } from "../http/validation-failure.js";
-import type { AccessTokenRecord } from "@meterline/postgres";
 import { bodyOf, idParam, listResponse, notFound, organizationForCreate, readableOrganizations } from "./shared.js";
 
 const READ = ["organization_access_tokens:read", "organization_access_tokens:write"];
@@ -19,7 +19,8 @@ function parseDuration(value: unknown): number | null {
   const match = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(value);
   if (match === null || value === "P" || value.endsWith("T")) return null;
   const [, weeks, days, hours, minutes, seconds] = match.map((part) => Number(part ?? 0));
-  const total = (weeks ?? 0) * 604800 + (days ?? 0) * 86400 + (hours ?? 0) * 3600 + (minutes ?? 0) * 60 + (seconds ?? 0);
+  const total =
+    (weeks ?? 0) * 604800 + (days ?? 0) * 86400 + (hours ?? 0) * 3600 + (minutes ?? 0) * 60 + (seconds ?? 0);
   return total > 0 ? total : null;
 }
 
@@ -64,11 +65,18 @@ export function organizationAccessTokenRoutes(deps: ApiDeps): RouteDefinition[] 
       handler: async ({ subject, body }) => {
         const organizationId = organizationForCreate(subject, body.organization_id);
         const issues = body.scopes.flatMap((scope, index) =>
-          isScope(scope) ? [] : [{ type: "enum", loc: ["body", "scopes", index], msg: "Input should be a valid scope", input: scope }],
+          isScope(scope)
+            ? []
+            : [{ type: "enum", loc: ["body", "scopes", index], msg: "Input should be a valid scope", input: scope }],
         );
         const seconds = body.expires_in == null ? null : parseDuration(body.expires_in);
         if (body.expires_in != null && seconds === null) {
-          issues.push({ type: "value_error", loc: ["body", "expires_in"], msg: "Value error, Invalid duration.", input: body.expires_in as string });
+          issues.push({
+            type: "value_error",
+            loc: ["body", "expires_in"],
+            msg: "Value error, Invalid duration.",
+            input: body.expires_in as string,
+          });
         }
         if (issues.length > 0) throw new ValidationFailure(issues);
         const now = deps.clock.now();
@@ -104,15 +112,24 @@ export function organizationAccessTokenRoutes(deps: ApiDeps): RouteDefinition[] 
       auth: { scopes: READ },
       query: (raw, issues) => {
         const query = raw as QueryInput;
-        return { organizationIds: parseMultiUuid(query, "organization_id", issues), page: parsePagination(query, issues) };
+        return {
+          organizationIds: parseMultiUuid(query, "organization_id", issues),
+          page: parsePagination(query, issues),
+        };
       },
       status: 200,
       handler: async ({ subject, query }) => {
         const tokens = (
-          await Promise.all(readableOrganizations(subject, query.organizationIds).map((id) => deps.tokens.listForOrganization(id)))
+          await Promise.all(
+            readableOrganizations(subject, query.organizationIds).map((id) => deps.tokens.listForOrganization(id)),
+          )
         ).flat();
         const offset = (query.page.page - 1) * query.page.limit;
-        return listResponse(tokens.slice(offset, offset + query.page.limit).map(serializeToken), tokens.length, query.page);
+        return listResponse(
+          tokens.slice(offset, offset + query.page.limit).map(serializeToken),
+          tokens.length,
+          query.page,
+        );
       },
     }),
     defineRoute({

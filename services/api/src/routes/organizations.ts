@@ -1,11 +1,11 @@
 import {
+  lastQueryValue,
   listResource,
-  Organization as OrganizationSchema,
   OrganizationCreateInput,
+  Organization as OrganizationSchema,
   OrganizationUpdateInput,
   parsePagination,
   parseSorting,
-  lastQueryValue,
   type QueryInput,
 } from "@meterline/api-schema";
 import { z } from "zod";
@@ -127,4 +127,3 @@ export function organizationRoutes(deps: ApiDeps): RouteDefinition[] {
     }),
   ];
 }
-

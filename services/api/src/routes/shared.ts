@@ -62,10 +62,20 @@ export function organizationForCreate(subject: AuthSubject, requested: string | 
     return subject.organizationId;
   }
   if (requested === null || requested === undefined) {
-    throw ValidationFailure.business({ type: "missing", loc: ["body", "organization_id"], msg: "organization_id is required.", input: null });
+    throw ValidationFailure.business({
+      type: "missing",
+      loc: ["body", "organization_id"],
+      msg: "organization_id is required.",
+      input: null,
+    });
   }
   if (!subject.organizationIds.includes(requested)) {
-    throw ValidationFailure.business({ type: "value_error", loc: ["body", "organization_id"], msg: "Organization not found.", input: requested });
+    throw ValidationFailure.business({
+      type: "value_error",
+      loc: ["body", "organization_id"],
+      msg: "Organization not found.",
+      input: requested,
+    });
   }
   return requested;
 }
@@ -77,7 +87,10 @@ export function readableOrganizations(subject: AuthSubject, requested: readonly 
 }
 
 export function toSortSpecs<Property extends string>(criteria: ReadonlyArray<SortCriterion<Property>>) {
-  return criteria.map((criterion) => ({ property: criterion.property, direction: criterion.descending ? ("desc" as const) : ("asc" as const) }));
+  return criteria.map((criterion) => ({
+    property: criterion.property,
+    direction: criterion.descending ? ("desc" as const) : ("asc" as const),
+  }));
 }
 
 export function pageWindow(page: PageRequest): { limit: number; offset: number } {
