@@ -38,7 +38,11 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${BASE}${path}`, { method, headers: HEADERS, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${BASE}${path}`, {
+    method,
+    headers: HEADERS,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 500)}`);
   return (text === "" ? null : JSON.parse(text)) as T;
@@ -46,7 +50,13 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 
 async function startEngine(dataDir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "services/standalone/src/main.ts"], {
-    env: { ...process.env, PORT: String(PORT), METERLINE_DATA_DIR: dataDir, METERLINE_BOOTSTRAP_TOKEN: TOKEN, LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      METERLINE_DATA_DIR: dataDir,
+      METERLINE_BOOTSTRAP_TOKEN: TOKEN,
+      LOG_LEVEL: "warn",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const deadline = Date.now() + 60_000;
@@ -83,7 +93,13 @@ async function main(): Promise<void> {
           conjunction: "and",
           clauses: [
             { property: "name", operator: "eq", value: "ai_usage" },
-            { conjunction: "or", clauses: [{ property: "model", operator: "eq", value: "gpt-4" }, { property: "tokens", operator: "gt", value: 900 }] },
+            {
+              conjunction: "or",
+              clauses: [
+                { property: "model", operator: "eq", value: "gpt-4" },
+                { property: "tokens", operator: "gt", value: 900 },
+              ],
+            },
           ],
         },
         aggregation: { func: "count" },
@@ -96,7 +112,10 @@ async function main(): Promise<void> {
     ]);
     const customers: string[] = [];
     for (let i = 0; i < CUSTOMERS; i++) {
-      const customer = await request<{ id: string }>("POST", "/v1/customers/", { email: `bench${i}@example.com`, external_id: `user_${i}` });
+      const customer = await request<{ id: string }>("POST", "/v1/customers/", {
+        email: `bench${i}@example.com`,
+        external_id: `user_${i}`,
+      });
       customers.push(customer.id);
     }
 
@@ -125,7 +144,8 @@ async function main(): Promise<void> {
         const t0 = performance.now();
         const result = await request<{ inserted: number }>("POST", "/v1/events/ingest", { events });
         batchLatencies.push(performance.now() - t0);
-        if (result.inserted !== events.length) throw new Error(`batch ${index}: inserted ${result.inserted} of ${events.length}`);
+        if (result.inserted !== events.length)
+          throw new Error(`batch ${index}: inserted ${result.inserted} of ${events.length}`);
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, client));
@@ -138,14 +158,16 @@ async function main(): Promise<void> {
       "GET",
       `/v1/meters/${meters[0]?.id}/quantities?start_timestamp=2023-01-01T00:00:00Z&end_timestamp=${new Date(Date.now() + 3_600_000).toISOString()}&interval=year`,
     );
-    if (quantities.total !== expectedTokens) throw new Error(`sum meter total ${quantities.total}, expected ${expectedTokens}`);
+    if (quantities.total !== expectedTokens)
+      throw new Error(`sum meter total ${quantities.total}, expected ${expectedTokens}`);
 
     // Reads: one customer meter at a time, random customers.
     const list = await request<{ items: Array<{ id: string }>; pagination: { total_count: number } }>(
       "GET",
       `/v1/customer-meters/?limit=100&meter_id=${meters[0]?.id}`,
     );
-    if (list.pagination.total_count !== CUSTOMERS) throw new Error(`expected ${CUSTOMERS} customer meters, got ${list.pagination.total_count}`);
+    if (list.pagination.total_count !== CUSTOMERS)
+      throw new Error(`expected ${CUSTOMERS} customer meters, got ${list.pagination.total_count}`);
     const ids = list.items.map((item) => item.id);
     const readLatencies: number[] = [];
     for (let i = 0; i < READS; i++) {

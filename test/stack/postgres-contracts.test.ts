@@ -70,20 +70,17 @@ describeStack(`PostgreSQL at ${new URL(DATABASE_URL).host}`, status, () => {
     };
   });
 
-  describeJobQueueContract(
-    "PostgresJobQueue on PostgreSQL",
-    async () => {
-      const { db, drop } = await openSchema();
-      const clock = new FixedClock("2025-06-01T00:00:00.000Z");
-      const queue = new PostgresJobQueue(db, clock, randomIdGenerator, { pollIntervalMs: 20 });
-      return {
-        queue,
-        clock,
-        cleanup: async () => {
-          await queue.close();
-          await drop();
-        },
-      };
-    },
-  );
+  describeJobQueueContract("PostgresJobQueue on PostgreSQL", async () => {
+    const { db, drop } = await openSchema();
+    const clock = new FixedClock("2025-06-01T00:00:00.000Z");
+    const queue = new PostgresJobQueue(db, clock, randomIdGenerator, { pollIntervalMs: 20 });
+    return {
+      queue,
+      clock,
+      cleanup: async () => {
+        await queue.close();
+        await drop();
+      },
+    };
+  });
 });

@@ -216,7 +216,9 @@ export class PostgresEventStore implements EventStore {
        ORDER BY metadata->>'meter_id', log_offset DESC`,
       [organizationId, customer.id, meterIds],
     );
-    const windowStart = new Map(resets.map((row) => [row.meter_id, { partition: row.log_partition, offset: row.log_offset }]));
+    const windowStart = new Map(
+      resets.map((row) => [row.meter_id, { partition: row.log_partition, offset: row.log_offset }]),
+    );
     const startOf = (meterId: string) => windowStart.get(meterId)?.offset ?? -1;
     const earliest = Math.min(...meterIds.map(startOf));
 
