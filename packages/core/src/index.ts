@@ -21,3 +21,4 @@ export * from "./quantities/quantities-range.js";
 export * from "./quantities/quantity-interval.js";
 export * from "./quantities/quantity-series.js";
 export * from "./quantities/time-zone.js";
+export * from "./ports/idempotency-keys.js";

@@ -14,3 +14,4 @@ export * from "./repositories/sort-sql.js";
 export * from "./repositories/unique-violation.js";
 export * from "./repositories/user-repository.js";
 export * from "./sql-client.js";
+export * from "./postgres-idempotency-keys.js";

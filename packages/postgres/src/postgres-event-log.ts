@@ -10,6 +10,7 @@ import {
   type Subscription,
 } from "@meterline/core";
 import type { SqlClient } from "./sql-client.js";
+import { claimIdempotencyKeys } from "./claim-idempotency-keys.js";
 import { Wakeup } from "./wakeup.js";
 
 /** The embedded log has one partition: one writer appends at a time, so offsets commit in order. */
@@ -66,7 +67,9 @@ export class PostgresEventLog implements EventLog {
     const result = await this.db.transaction(async (tx) => {
       if (tx.engine === "postgres") await tx.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK]);
       const ingestedAt = this.clock.now();
-      const { unique, duplicates } = await this.claimDedupKeys(tx, records, ingestedAt);
+      // The keys are claimed in the same transaction as the append: an acknowledged key can never
+      // be lost while its event is kept, or the reverse.
+      const { unique, duplicates } = await claimIdempotencyKeys(tx, records, ingestedAt);
       if (unique.length === 0) return { appended: [], duplicates };
       const rows = await tx.query<{ id: string; log_offset: number }>(
         `INSERT INTO event_log (ingested_at, id, organization_id, name, source, "timestamp", customer_id,
@@ -101,58 +104,6 @@ export class PostgresEventLog implements EventLog {
     });
     for (const wake of this.wakeups) wake();
     return result;
-  }
-
-  /**
-   * Records the `(organization, external_id)` keys durably in the same transaction as the append,
-   * so an acknowledged key can never be lost while its event is kept, or the reverse.
-   */
-  private async claimDedupKeys(
-    tx: SqlClient,
-    records: LogRecord[],
-    now: Date,
-  ): Promise<{ unique: LogRecord[]; duplicates: LogRecord[] }> {
-    const seenInBatch = new Set<string>();
-    const candidates: LogRecord[] = [];
-    const duplicates: LogRecord[] = [];
-    for (const record of records) {
-      if (record.externalId === null) continue;
-      const key = `${record.organizationId}\u0000${record.externalId}`;
-      if (seenInBatch.has(key)) duplicates.push(record);
-      else {
-        seenInBatch.add(key);
-        candidates.push(record);
-      }
-    }
-    let claimed = new Set<string>();
-    if (candidates.length > 0) {
-      const rows = await tx.query<{ event_id: string }>(
-        `INSERT INTO event_dedup_keys (organization_id, external_id, event_id, created_at)
-         SELECT k.organization_id, k.external_id, k.event_id, $4
-         FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS k(organization_id, external_id, event_id)
-         ON CONFLICT DO NOTHING
-         RETURNING event_id`,
-        [
-          candidates.map((r) => r.organizationId),
-          candidates.map((r) => r.externalId),
-          candidates.map((r) => r.id),
-          now,
-        ],
-      );
-      claimed = new Set(rows.map((row) => row.event_id));
-    }
-    const duplicateIds = new Set(duplicates.map((r) => r.id));
-    for (const record of candidates) {
-      if (!claimed.has(record.id)) {
-        duplicates.push(record);
-        duplicateIds.add(record.id);
-      }
-    }
-    const unique = records.filter((record) => !duplicateIds.has(record.id));
-    // Report duplicates in request order.
-    const order = new Map(records.map((record, index) => [record.id, index]));
-    duplicates.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    return { unique, duplicates };
   }
 
   async consume(options: ConsumeOptions): Promise<Subscription> {
