@@ -1,36 +1,22 @@
-import {
-  type AppendedRecord,
-  type AppendResult,
-  type Clock,
-  type ConsumeOptions,
-  canonicalMetadataJson,
-  type EventLog,
-  type LogPosition,
-  type LogRecord,
-  type Subscription,
+import type {
+  AppendedRecord,
+  AppendResult,
+  Clock,
+  ConsumeOptions,
+  EventLog,
+  LogPosition,
+  LogRecord,
+  Subscription,
 } from "@meterline/core";
-import type { SqlClient } from "./sql-client.js";
 import { claimIdempotencyKeys } from "./claim-idempotency-keys.js";
+import { type EventRow, recordColumns, toAppendedRecord } from "./event-rows.js";
+import type { SqlClient } from "./sql-client.js";
 import { Wakeup } from "./wakeup.js";
 
 /** The embedded log has one partition: one writer appends at a time, so offsets commit in order. */
 const PARTITION = 0;
 /** Serializes appends across processes sharing one PostgreSQL (the PGlite connection is already serial). */
 const APPEND_LOCK = 7342002;
-
-interface LogRow {
-  log_offset: number;
-  ingested_at: Date;
-  id: string;
-  organization_id: string;
-  name: string;
-  source: "user" | "system";
-  timestamp: Date;
-  customer_id: string | null;
-  external_customer_id: string | null;
-  external_id: string | null;
-  metadata: Record<string, unknown>;
-}
 
 export interface PostgresEventLogOptions {
   /** How often an idle consumer looks for records appended by another process. */
@@ -81,18 +67,7 @@ export class PostgresEventLog implements EventLog {
            AS r(id, organization_id, name, source, ts, customer_id, external_customer_id, external_id, metadata, n)
          ORDER BY r.n
          RETURNING id, log_offset`,
-        [
-          ingestedAt,
-          unique.map((r) => r.id),
-          unique.map((r) => r.organizationId),
-          unique.map((r) => r.name),
-          unique.map((r) => r.source),
-          unique.map((r) => r.timestamp),
-          unique.map((r) => r.customerId),
-          unique.map((r) => r.externalCustomerId),
-          unique.map((r) => r.externalId),
-          unique.map((r) => canonicalMetadataJson(r.metadata)),
-        ],
+        [ingestedAt, ...recordColumns(unique)],
       );
       const offsets = new Map(rows.map((row) => [row.id, row.log_offset]));
       const appended: AppendedRecord[] = unique.map((record) => ({
@@ -115,7 +90,7 @@ export class PostgresEventLog implements EventLog {
     const sleep = (ms: number) => waker.sleep(ms);
 
     const fetch = (cursor: number) =>
-      this.db.query<LogRow>("SELECT * FROM event_log WHERE log_offset > $1 ORDER BY log_offset LIMIT $2", [
+      this.db.query<EventRow>("SELECT * FROM event_log WHERE log_offset > $1 ORDER BY log_offset LIMIT $2", [
         cursor,
         maxBatchSize,
       ]);
@@ -136,8 +111,8 @@ export class PostgresEventLog implements EventLog {
             await new Promise((resolve) => setTimeout(resolve, this.lingerMs));
             rows = await fetch(cursor);
           }
-          await options.handler(rows.map(toAppendedRecord));
-          const last = (rows[rows.length - 1] as LogRow).log_offset;
+          await options.handler(rows.map((row) => toAppendedRecord(row, PARTITION)));
+          const last = (rows[rows.length - 1] as EventRow).log_offset;
           await this.commit(options.group, last);
           cursor = last;
           failures = 0;
@@ -207,20 +182,4 @@ export class PostgresEventLog implements EventLog {
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
   }
-}
-
-function toAppendedRecord(row: LogRow): AppendedRecord {
-  return {
-    id: row.id,
-    organizationId: row.organization_id,
-    name: row.name,
-    source: row.source,
-    timestamp: row.timestamp,
-    customerId: row.customer_id,
-    externalCustomerId: row.external_customer_id,
-    externalId: row.external_id,
-    metadata: row.metadata,
-    ingestedAt: row.ingested_at,
-    position: { partition: PARTITION, offset: row.log_offset },
-  };
 }

@@ -1,35 +1,24 @@
-import {
-  type AggregateState,
-  type Aggregation,
-  type CustomerMatch,
-  type CustomerWindow,
-  type CustomerWindowQuery,
-  canonicalMetadataJson,
-  type EventListQuery,
-  type EventNameQuery,
-  type EventNameRow,
-  type EventStore,
-  type Filter,
-  type InsertOutcome,
-  type QuantitiesQuery,
-  type StoredEvent,
+import type {
+  AggregateState,
+  Aggregation,
+  CustomerMatch,
+  CustomerWindow,
+  CustomerWindowQuery,
+  EventListQuery,
+  EventNameQuery,
+  EventNameRow,
+  EventStore,
+  Filter,
+  InsertOutcome,
+  QuantitiesQuery,
+  StoredEvent,
 } from "@meterline/core";
+import { type EventRow, recordColumns, toAppendedRecord } from "./event-rows.js";
 import { compileAggregationValue, compileEligibility, compileFilter, compileMetadataQuery } from "./filter-sql.js";
 import { Params, type SqlClient } from "./sql-client.js";
 
-interface EventRow {
-  id: string;
-  organization_id: string;
-  name: string;
-  source: "user" | "system";
-  timestamp: Date;
-  ingested_at: Date;
-  customer_id: string | null;
-  external_customer_id: string | null;
-  external_id: string | null;
-  metadata: Record<string, unknown>;
+interface StoredEventRow extends EventRow {
   log_partition: number;
-  log_offset: number;
 }
 
 interface AggregateRow {
@@ -61,21 +50,18 @@ export class PostgresEventStore implements EventStore {
     const inserted = await this.db.query<{ id: string }>(
       `INSERT INTO events_v1 (id, organization_id, name, source, "timestamp", ingested_at, customer_id,
          external_customer_id, external_id, metadata, log_partition, log_offset)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
-         $7::uuid[], $8::text[], $9::text[], $10::jsonb[], $11::int[], $12::int8[])
+       SELECT r.id, r.organization_id, r.name, r.source, r.ts, i.ingested_at, r.customer_id, r.external_customer_id,
+         r.external_id, r.metadata, i.log_partition, i.log_offset
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::uuid[], $7::text[],
+         $8::text[], $9::jsonb[]) WITH ORDINALITY
+         AS r(id, organization_id, name, source, ts, customer_id, external_customer_id, external_id, metadata, n)
+       JOIN unnest($10::timestamptz[], $11::int[], $12::int8[]) WITH ORDINALITY
+         AS i(ingested_at, log_partition, log_offset, n) USING (n)
        ON CONFLICT DO NOTHING
        RETURNING id`,
       [
-        events.map((e) => e.id),
-        events.map((e) => e.organizationId),
-        events.map((e) => e.name),
-        events.map((e) => e.source),
-        events.map((e) => e.timestamp),
+        ...recordColumns(events),
         events.map((e) => e.ingestedAt),
-        events.map((e) => e.customerId),
-        events.map((e) => e.externalCustomerId),
-        events.map((e) => e.externalId),
-        events.map((e) => canonicalMetadataJson(e.metadata)),
         events.map((e) => e.position.partition),
         events.map((e) => e.position.offset),
       ],
@@ -93,7 +79,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async get(organizationIds: string[], id: string): Promise<StoredEvent | null> {
-    const rows = await this.db.query<EventRow>(
+    const rows = await this.db.query<StoredEventRow>(
       "SELECT * FROM events_v1 WHERE id = $1 AND organization_id = ANY($2::uuid[])",
       [id, organizationIds],
     );
@@ -120,7 +106,7 @@ export class PostgresEventStore implements EventStore {
         `SELECT count(*)::int8 AS total FROM events_v1 WHERE ${whereSql}`,
         params.values,
       ),
-      this.db.query<EventRow>(
+      this.db.query<StoredEventRow>(
         `SELECT * FROM events_v1 WHERE ${whereSql} ORDER BY ${[...order, tieBreak].join(", ")}
          LIMIT ${Number(query.limit)} OFFSET ${Number(query.offset)}`,
         params.values,
@@ -308,6 +294,14 @@ function customerCondition(match: CustomerMatch, params: Params): string {
   if (match.externalCustomerIds.length > 0) {
     parts.push(`external_customer_id = ANY(${params.add(match.externalCustomerIds)}::text[])`);
   }
+  const scoped = match.organizationExternalIds ?? [];
+  if (scoped.length > 0) {
+    const organizations = params.add(scoped.map((pair) => pair.organizationId));
+    const externalIds = params.add(scoped.map((pair) => pair.externalId));
+    parts.push(
+      `(organization_id, external_customer_id) IN (SELECT * FROM unnest(${organizations}::uuid[], ${externalIds}::text[]))`,
+    );
+  }
   return parts.length === 0 ? "FALSE" : `(${parts.join(" OR ")})`;
 }
 
@@ -316,18 +310,6 @@ function toAggregateState(row: AggregateRow | undefined): AggregateState {
   return { count: row.count, valueCount: row.value_count, sum: row.sum ?? 0, min: row.min, max: row.max };
 }
 
-function toStoredEvent(row: EventRow): StoredEvent {
-  return {
-    id: row.id,
-    organizationId: row.organization_id,
-    name: row.name,
-    source: row.source,
-    timestamp: row.timestamp,
-    ingestedAt: row.ingested_at,
-    customerId: row.customer_id,
-    externalCustomerId: row.external_customer_id,
-    externalId: row.external_id,
-    metadata: row.metadata,
-    position: { partition: row.log_partition, offset: row.log_offset },
-  };
+function toStoredEvent(row: StoredEventRow): StoredEvent {
+  return toAppendedRecord(row, row.log_partition);
 }

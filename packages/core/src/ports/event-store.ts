@@ -1,10 +1,19 @@
 import type { CustomerKeys, EventSource, LogPosition, StoredEvent } from "../event/event.js";
 import type { Aggregation, Filter } from "../filter/filter.js";
 
-/** Events whose `customer_id` is one of `customerIds` OR whose `external_customer_id` is one of `externalCustomerIds`. */
+/**
+ * Events whose `customer_id` is one of `customerIds`, OR whose `external_customer_id` is one of
+ * `externalCustomerIds` (in any organization queried), OR whose organization and external customer
+ * id form one of `organizationExternalIds`.
+ */
 export interface CustomerMatch {
   customerIds: string[];
   externalCustomerIds: string[];
+  /**
+   * A customer's own external id: it names that customer only inside the customer's organization,
+   * so it must not match another organization's events when a query spans several (ARCHITECTURE §7).
+   */
+  organizationExternalIds?: Array<{ organizationId: string; externalId: string }>;
 }
 
 /** `metadata[key]=value` query filters: values of a key are OR'ed, keys are AND'ed (spec §2.3). */
