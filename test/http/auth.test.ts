@@ -113,6 +113,13 @@ describe("401", () => {
     expectInvalidToken(await t.api.withToken(token).get("/v1/meters/"));
   });
 
+  it("rejects a token revoked right after it was used (the lookup cache is dropped)", async () => {
+    const { id, token } = await tokenWith(["meters:read"]);
+    expect((await t.api.withToken(token).get("/v1/meters/")).status).toBe(200);
+    expect((await t.admin.delete(`/v1/organization-access-tokens/${id}`)).status).toBe(204);
+    expectInvalidToken(await t.api.withToken(token).get("/v1/meters/"));
+  });
+
   it("rejects an organization access token on a user-only endpoint with the generic invalid_token", async () => {
     const response = await t.api.post("/v1/organizations/", { name: "Not allowed", slug: "not-allowed" });
     expectInvalidToken(response);

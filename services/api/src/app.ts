@@ -2,7 +2,6 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { MATERIALIZER_GROUP } from "@meterline/core";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
-import { Authenticator } from "./auth/authenticator.js";
 import type { ApiDeps } from "./deps.js";
 import { installBodyParsers } from "./http/body-parsers.js";
 import { handleError } from "./http/error-responses.js";
@@ -59,7 +58,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
     }
   });
 
-  const registry = new RouteRegistry(app, new Authenticator(deps));
+  const registry = new RouteRegistry(app, deps.authenticator);
   for (const group of options.routes) for (const route of group(deps)) registry.add(route);
 
   if (options.docs !== false) {

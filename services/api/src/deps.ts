@@ -8,6 +8,7 @@ import {
   type SqlClient,
   UserRepository,
 } from "@meterline/postgres";
+import { Authenticator } from "./auth/authenticator.js";
 
 export interface Repositories {
   organizations: OrganizationRepository;
@@ -29,12 +30,24 @@ export function createRepositories(db: SqlClient): Repositories {
   };
 }
 
-/** Everything the API needs, built by `main.ts` (the only place that reads configuration). */
-export interface ApiDeps extends Repositories {
+export interface ApiAdapters {
   db: SqlClient;
   log: EventLog;
   store: EventStore;
   jobs: JobQueue;
   clock: Clock;
   ids: IdGenerator;
+}
+
+/** Everything the API needs, built by `main.ts` (the only place that reads configuration). */
+export interface ApiDeps extends Repositories, ApiAdapters {
+  /** One per process: its token cache is dropped when a token is revoked here. */
+  authenticator: Authenticator;
+}
+
+/** The API's dependencies over a set of adapters: repositories on `db`, and the authenticator. */
+export function createApiDeps(adapters: ApiAdapters): ApiDeps {
+  const repositories = createRepositories(adapters.db);
+  const authenticator = new Authenticator({ ...repositories, clock: adapters.clock });
+  return { ...adapters, ...repositories, authenticator };
 }

@@ -6,6 +6,7 @@ import {
   type BootstrapResult,
   bootstrap,
   buildApp,
+  createApiDeps,
   createRepositories,
 } from "@meterline/api";
 import { startWorker } from "@meterline/billing";
@@ -64,7 +65,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const log = new PostgresEventLog(db, clock, { pollIntervalMs });
   const store = new PostgresEventStore(db);
   const jobs = new PostgresJobQueue(db, clock, ids, { pollIntervalMs });
-  const deps: ApiDeps = { db, log, store, jobs, clock, ids, ...createRepositories(db) };
+  const deps: ApiDeps = createApiDeps({ db, log, store, jobs, clock, ids });
 
   const bootstrapResult = options.bootstrap === false ? null : await bootstrap(deps, options.bootstrap ?? {});
   const app = await buildApp(deps, { logger: options.logger, routes: [apiRoutes, ingestRoutes] });

@@ -59,6 +59,11 @@ export class Authenticator {
     return authentication;
   }
 
+  /** Drops cached lookups, so a token revoked through this process stops working at once. */
+  forget(): void {
+    this.cache.clear();
+  }
+
   private async lookup(hash: string, now: Date): Promise<{ authentication: Authentication; expiresAt: Date | null }> {
     const record = await this.deps.tokens.findByHash(hash);
     const expiresAt = record?.expiresAt ?? null;

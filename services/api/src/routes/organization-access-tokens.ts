@@ -143,7 +143,10 @@ export function organizationAccessTokenRoutes(deps: ApiDeps): RouteDefinition[] 
       status: 204,
       handler: async ({ subject, params }) => {
         for (const organizationId of subject.organizationIds) {
-          if (await deps.tokens.revoke(params.id, organizationId, deps.clock.now())) return;
+          if (await deps.tokens.revoke(params.id, organizationId, deps.clock.now())) {
+            deps.authenticator.forget();
+            return;
+          }
         }
         throw notFound();
       },
