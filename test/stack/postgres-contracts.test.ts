@@ -11,7 +11,6 @@ import {
 
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://meterline:meterline@127.0.0.1:5432/meterline_test";
 
-/** Same open bug as in packages/postgres/src/contracts.test.ts (one slow job blocks the worker). */
 const status = await stackAvailable(async () => {
   const db = PgClient.connect(DATABASE_URL, { max: 1 });
   try {

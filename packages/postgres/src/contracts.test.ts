@@ -6,11 +6,6 @@ import { PostgresEventLog } from "./postgres-event-log.js";
 import { PostgresEventStore } from "./postgres-event-store.js";
 import { PostgresJobQueue } from "./postgres-job-queue.js";
 
-/**
- * Open bug, also listed in test/stack/postgres-contracts.test.ts: the worker claims a wave of up
- * to `concurrency` jobs and awaits all of them before claiming again, so one slow job holds back
- * every due job although slots are free.
- */
 /** In-memory PGlite, one database per suite (opening one takes about a second); tests isolate by ids. */
 async function openDatabase(): Promise<PgliteClient> {
   const db = await PgliteClient.open();

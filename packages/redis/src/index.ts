@@ -1,0 +1,2 @@
+export * from "./bullmq-job-queue.js";
+export * from "./redis-failure.js";
