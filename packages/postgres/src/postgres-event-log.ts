@@ -48,6 +48,10 @@ export class PostgresEventLog implements EventLog {
     return PARTITION;
   }
 
+  partitions(): number[] {
+    return [PARTITION];
+  }
+
   async append(records: LogRecord[]): Promise<AppendResult> {
     if (records.length === 0) return { appended: [], duplicates: [] };
     const result = await this.db.transaction(async (tx) => {

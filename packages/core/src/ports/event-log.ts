@@ -40,6 +40,8 @@ export interface EventLog {
   consume(options: ConsumeOptions): Promise<Subscription>;
   /** The partition an organization's records go to. */
   partitionFor(organizationId: string): number;
+  /** Every partition of the log (for lag and readiness across all of them). */
+  partitions(): number[];
   /** Highest position of `partition` the group has processed and committed; null if none. */
   watermark(group: string, partition: number): Promise<LogPosition | null>;
   /** Highest position appended to `partition` so far; null if empty. */

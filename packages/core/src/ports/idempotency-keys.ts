@@ -13,7 +13,11 @@ export interface IdempotencyKeys {
    * claim when `append` resolves; if it throws, nothing is claimed and the error propagates.
    * Returns `append`'s result and the records that lost (duplicates, in request order).
    */
-  claim<T>(records: LogRecord[], now: Date, append: (unique: LogRecord[]) => Promise<T>): Promise<{ result: T; duplicates: LogRecord[] }>;
+  claim<T>(
+    records: LogRecord[],
+    now: Date,
+    append: (unique: LogRecord[]) => Promise<T>,
+  ): Promise<{ result: T; duplicates: LogRecord[] }>;
   /** Forgets keys older than `before` (the store's uniqueness is kept forever regardless). */
   prune(before: Date): Promise<number>;
 }
