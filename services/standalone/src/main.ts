@@ -15,27 +15,35 @@ async function main(): Promise<void> {
   } catch (error) {
     fail((error as Error).message);
   }
-  const release = config.databaseUrl === undefined ? lockDataDir(config.dataDir) : () => {};
+  const { runtime } = config;
+  const dataDir = runtime.databaseUrl === undefined ? runtime.dataDir : undefined;
+  const release = dataDir !== undefined ? lockDataDir(dataDir) : () => {};
   let engine: Awaited<ReturnType<typeof createEngine>>;
   try {
     engine = await createEngine({
-      dataDir: config.dataDir,
-      databaseUrl: config.databaseUrl,
-      logger: { level: config.logLevel },
+      config: runtime,
+      logger: { level: runtime.logLevel },
       bootstrap: { organizationToken: config.bootstrapToken, adminToken: config.bootstrapAdminToken },
-      dedupRetentionDays: config.dedupRetentionDays,
-      logRetentionDays: config.logRetentionDays,
     });
   } catch (error) {
     release();
     if (error instanceof BootstrapTokenError) fail(error.message);
     throw error;
   }
-  const address = await engine.app.listen({ port: config.port, host: config.host });
+  let address: string;
+  try {
+    address = await engine.app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await engine.stop();
+    release();
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+      fail(`port ${config.port} on ${config.host} is in use; set PORT to another one.`);
+    throw error;
+  }
 
   const lines = [
     "",
-    `Meterline is running on ${address}  (data: ${config.databaseUrl === undefined ? config.dataDir : "DATABASE_URL"})`,
+    `Meterline is running on ${address}  (data: ${dataDir ?? engine.adapters})`,
     `  API docs: ${address}/docs`,
   ];
   const boot = engine.bootstrapResult;

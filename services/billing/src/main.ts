@@ -1,0 +1,43 @@
+import { randomIdGenerator, systemClock } from "@meterline/core";
+import {
+  createLogger,
+  loadRuntimeConfig,
+  openAdapters,
+  portFrom,
+  requireSharedDatabase,
+  startHealthServer,
+  stopOnSignals,
+} from "@meterline/runtime";
+import { startWorker } from "./worker.js";
+
+/** The billing worker: runs the JobQueue's jobs (maintenance today; cycles, orders and webhooks next). */
+async function main(): Promise<void> {
+  const config = loadRuntimeConfig();
+  requireSharedDatabase(config, "billing");
+  const logger = createLogger("billing", config.logLevel);
+  const adapters = await openAdapters(config, {
+    clock: systemClock,
+    ids: randomIdGenerator,
+    needs: { store: false },
+    onError: (error) => logger.error({ err: error }, "adapter error"),
+  });
+  const worker = await startWorker({ jobs: adapters.jobs, clock: systemClock, pruneEventLog: adapters.prune, logger });
+  const health = await startHealthServer({
+    port: portFrom(process.env, "PORT", 8003),
+    host: process.env.HOST ?? "127.0.0.1",
+    ready: adapters.ready,
+  });
+  logger.info({ health: health.address, adapters: adapters.describe() }, "billing worker running");
+  stopOnSignals(logger, async () => {
+    await worker.stop();
+    await health.close();
+    await adapters.close();
+  });
+}
+
+main().catch((error) => {
+  process.stderr.write(
+    `billing: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
