@@ -41,7 +41,14 @@ async function main(): Promise<void> {
     port: portFrom(process.env, "PORT", 8002),
     host: process.env.HOST ?? "127.0.0.1",
     ready: adapters.ready,
-    details: async () => ({ watermark: await adapters.log.watermark(MATERIALIZER_GROUP, 0) }),
+    details: async () => ({
+      watermarks: await Promise.all(
+        adapters.log.partitions().map(async (partition) => ({
+          partition,
+          offset: (await adapters.log.watermark(MATERIALIZER_GROUP, partition))?.offset ?? null,
+        })),
+      ),
+    }),
   });
   logger.info({ health: health.address, adapters: adapters.describe() }, "materializer running");
   stopOnSignals(logger, async () => {
