@@ -8,7 +8,7 @@ import {
   type IdempotencyKeys,
   type LogPosition,
   type LogRecord,
-  type Subscription,
+  type LogSubscription,
   systemClock,
 } from "@meterline/core";
 import type { Admin, Kafka, Producer } from "kafkajs";
@@ -68,7 +68,7 @@ export class KafkaEventLog implements EventLog {
   private partitionCountStale = true;
   /** Appends take turns on the producer; see `send`. */
   private sendTail: Promise<unknown> = Promise.resolve();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new Set<LogSubscription>();
 
   constructor(options: KafkaEventLogOptions) {
     this.kafka = createKafka(options);
@@ -232,9 +232,9 @@ export class KafkaEventLog implements EventLog {
     return count;
   }
 
-  async consume(options: ConsumeOptions): Promise<Subscription> {
+  async consume(options: ConsumeOptions): Promise<LogSubscription> {
     const subscription = await startKafkaSubscription(this.kafka, this.topic, this.tuning, options);
-    const tracked: Subscription = {
+    const tracked: LogSubscription = {
       stop: async () => {
         await subscription.stop();
         this.subscriptions.delete(tracked);

@@ -1,4 +1,4 @@
-import type { AppendedRecord, ConsumeOptions, Subscription } from "@meterline/core";
+import type { AppendedRecord, ConsumeOptions, LogSubscription } from "@meterline/core";
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 import { type KafkaRetry, kafkaRetryOptions } from "./kafka-client.js";
 import { kafkaFailure } from "./kafka-failure.js";
@@ -35,7 +35,7 @@ export async function startKafkaSubscription(
   topic: string,
   tuning: KafkaConsumerTuning,
   options: ConsumeOptions,
-): Promise<Subscription> {
+): Promise<LogSubscription> {
   const subscription = new KafkaSubscription(kafka, topic, tuning, options);
   await subscription.start();
   return subscription;
@@ -51,7 +51,7 @@ export async function startKafkaSubscription(
  * record is treated the same way: the partition waits at it (a newer envelope version during a
  * rolling upgrade is the likely cause, and skipping it would lose usage).
  */
-class KafkaSubscription implements Subscription {
+class KafkaSubscription implements LogSubscription {
   private consumer: Consumer | undefined;
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;

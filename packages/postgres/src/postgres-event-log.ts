@@ -6,7 +6,7 @@ import type {
   EventLog,
   LogPosition,
   LogRecord,
-  Subscription,
+  LogSubscription,
 } from "@meterline/core";
 import { claimIdempotencyKeys } from "./claim-idempotency-keys.js";
 import { type EventRow, recordColumns, toAppendedRecord } from "./event-rows.js";
@@ -31,7 +31,7 @@ export interface PostgresEventLogOptions {
 
 export class PostgresEventLog implements EventLog {
   private readonly wakeups = new Set<() => void>();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new Set<LogSubscription>();
   private readonly pollIntervalMs: number;
   private readonly lingerMs: number;
 
@@ -85,7 +85,7 @@ export class PostgresEventLog implements EventLog {
     return result;
   }
 
-  async consume(options: ConsumeOptions): Promise<Subscription> {
+  async consume(options: ConsumeOptions): Promise<LogSubscription> {
     const maxBatchSize = options.maxBatchSize ?? 1000;
     let stopped = false;
     const waker = new Wakeup();
@@ -129,7 +129,7 @@ export class PostgresEventLog implements EventLog {
       }
     };
     const running = loop();
-    const subscription: Subscription = {
+    const subscription: LogSubscription = {
       stop: async () => {
         stopped = true;
         waker.wake();

@@ -33,7 +33,12 @@ async function materializerLag(deps: ApiDeps) {
       // A partition's first offset is 0 (Kafka) or 1 (the embedded log): "nothing yet" is -1.
       const headOffset = head?.offset ?? -1;
       const watermarkOffset = watermark?.offset ?? -1;
-      return { partition, head: headOffset, watermark: watermarkOffset, lag: Math.max(0, headOffset - watermarkOffset) };
+      return {
+        partition,
+        head: headOffset,
+        watermark: watermarkOffset,
+        lag: Math.max(0, headOffset - watermarkOffset),
+      };
     }),
   );
   return { lag: partitions.reduce((sum, entry) => sum + entry.lag, 0), partitions };

@@ -2,8 +2,8 @@ import {
   type AppendedRecord,
   type EventLog,
   type EventStore,
+  type LogSubscription,
   MATERIALIZER_GROUP,
-  type Subscription,
 } from "@meterline/core";
 import type { CustomerMeterProjector } from "./customer-meter-projector.js";
 
@@ -21,7 +21,7 @@ export interface MaterializerDeps {
  * projector skips what its rows already reflect (effectively once).
  */
 export class Materializer {
-  private subscription: Subscription | undefined;
+  private subscription: LogSubscription | undefined;
 
   constructor(private readonly deps: MaterializerDeps) {}
 

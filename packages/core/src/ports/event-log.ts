@@ -25,7 +25,7 @@ export interface ConsumeOptions {
   onError?: (error: unknown) => void;
 }
 
-export interface Subscription {
+export interface LogSubscription {
   /** Finishes the batch in flight, commits it, and stops. */
   stop(): Promise<void>;
 }
@@ -37,7 +37,7 @@ export interface Subscription {
 export interface EventLog {
   /** Resolves only when the records are durable. All or nothing. */
   append(records: LogRecord[]): Promise<AppendResult>;
-  consume(options: ConsumeOptions): Promise<Subscription>;
+  consume(options: ConsumeOptions): Promise<LogSubscription>;
   /** The partition an organization's records go to. */
   partitionFor(organizationId: string): number;
   /** Every partition of the log (for lag and readiness across all of them). */
