@@ -86,6 +86,24 @@ export class ClickHouseEventStore implements EventStore {
   }
 
   /** Through the id claim, which names the row's sorting key, so only one granule is read. */
+  async findByExternalIds(organizationId: string, externalIds: string[]): Promise<StoredEvent[]> {
+    if (externalIds.length === 0) return [];
+    // The claims table is sorted by (organization_id, external_id): it finds the event ids, and
+    // the ids' own claims locate the rows without scanning the organization.
+    const rows = await this.connection.query({
+      sql: `SELECT ${EVENT_COLUMNS} FROM events_v1
+        WHERE (organization_id, customer_key, name, log_offset) IN (
+            SELECT organization_id, customer_key, name, log_offset FROM event_ids_v1
+            WHERE id IN (
+              SELECT event_id FROM event_external_ids_v1
+              WHERE organization_id = ${quoteString(organizationId)} AND ${inList("external_id", externalIds)}))
+          AND organization_id = ${quoteString(organizationId)} AND ${inList("external_id", externalIds)}
+        LIMIT 1 BY id`,
+      row: EventRow,
+    });
+    return rows.sort((a, b) => a.position.offset - b.position.offset);
+  }
+
   async get(organizationIds: string[], id: string): Promise<StoredEvent | null> {
     if (organizationIds.length === 0) return null;
     const organizations = inList("organization_id", organizationIds);

@@ -41,6 +41,8 @@ export async function customerWindows(
   const { organizationId, customer, meters } = query;
   if (meters.length === 0) return [];
   const meterIds = meters.map((meter) => meter.id);
+  // Without `until` the window is open-ended.
+  const before = query.until === undefined ? "1" : `log_offset < ${integerLiteral(query.until.offset)}`;
   // System events always carry customer_id, so resets and credits sit under that customer key.
   const systemEventsOf = (name: string) =>
     `organization_id = ${quoteString(organizationId)} AND customer_key = ${quoteString(customer.id)}
@@ -50,7 +52,7 @@ export async function customerWindows(
   const resets = await connection.query({
     sql: `SELECT ${METER_ID.text} AS meter_id, argMax(log_partition, log_offset) AS reset_partition,
         max(log_offset) AS reset_offset
-      FROM events_v1 WHERE ${systemEventsOf("meter.reset")}
+      FROM events_v1 WHERE ${systemEventsOf("meter.reset")} AND ${before}
       GROUP BY meter_id`,
     row: Reset,
   });
@@ -68,13 +70,13 @@ export async function customerWindows(
     sql: `SELECT [${meters.map((meter) => meterColumns(meter, startOf(meter.id))).join(",\n")}] AS windows
       FROM events_v1
       WHERE organization_id = ${quoteString(organizationId)} AND ${customerMatch}
-        AND log_offset >= ${integerLiteral(earliest)}`,
+        AND log_offset >= ${integerLiteral(earliest)} AND ${before}`,
     row: Windows,
   });
   const credits = await connection.query({
     sql: `SELECT ${METER_ID.text} AS meter_id, ${numberOf("units")} AS units, ${booleanOf("rollover")} AS rollover, log_offset
       FROM events_v1
-      WHERE ${systemEventsOf("meter.credited")} AND log_offset >= ${integerLiteral(earliest)}
+      WHERE ${systemEventsOf("meter.credited")} AND log_offset >= ${integerLiteral(earliest)} AND ${before}
       ORDER BY log_offset`,
     row: Credit,
   });

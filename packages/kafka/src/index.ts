@@ -1,3 +1,4 @@
+export * from "./consumer-group-id.js";
 export * from "./kafka-client.js";
 export * from "./kafka-event-log.js";
 export * from "./kafka-failure.js";

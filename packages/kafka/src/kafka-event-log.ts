@@ -12,6 +12,7 @@ import {
   systemClock,
 } from "@meterline/core";
 import type { Admin, Kafka, Producer } from "kafkajs";
+import { consumerGroupId } from "./consumer-group-id.js";
 import {
   createKafka,
   DEFAULT_RETRY,
@@ -233,7 +234,10 @@ export class KafkaEventLog implements EventLog {
   }
 
   async consume(options: ConsumeOptions): Promise<LogSubscription> {
-    const subscription = await startKafkaSubscription(this.kafka, this.topic, this.tuning, options);
+    const subscription = await startKafkaSubscription(this.kafka, this.topic, this.tuning, {
+      ...options,
+      group: consumerGroupId(options.group, this.topic),
+    });
     const tracked: LogSubscription = {
       stop: async () => {
         await subscription.stop();
@@ -247,7 +251,10 @@ export class KafkaEventLog implements EventLog {
   async watermark(group: string, partition: number): Promise<LogPosition | null> {
     const admin = await this.connectedAdmin();
     try {
-      const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [this.topic] });
+      const [offsets] = await admin.fetchOffsets({
+        groupId: consumerGroupId(group, this.topic),
+        topics: [this.topic],
+      });
       const committed = Number(offsets?.partitions.find((entry) => entry.partition === partition)?.offset ?? -1);
       // The group commits the offset it will read next; -1 means it never committed.
       return committed > 0 ? { partition, offset: committed - 1 } : null;

@@ -86,6 +86,15 @@ export class PostgresEventStore implements EventStore {
     return rows[0] === undefined ? null : toStoredEvent(rows[0]);
   }
 
+  async findByExternalIds(organizationId: string, externalIds: string[]): Promise<StoredEvent[]> {
+    if (externalIds.length === 0) return [];
+    const rows = await this.db.query<StoredEventRow>(
+      "SELECT * FROM events_v1 WHERE organization_id = $1 AND external_id = ANY($2::text[]) ORDER BY log_offset",
+      [organizationId, externalIds],
+    );
+    return rows.map(toStoredEvent);
+  }
+
   async list(query: EventListQuery): Promise<{ items: StoredEvent[]; total: number }> {
     const params = new Params();
     const where = [`organization_id = ANY(${params.add(query.organizationIds)}::uuid[])`];
@@ -193,14 +202,16 @@ export class PostgresEventStore implements EventStore {
     const { organizationId, customer, meters } = query;
     if (meters.length === 0) return [];
     const meterIds = meters.map((meter) => meter.id);
+    // Without `until` the window is open-ended: every offset is below the maximum bigint.
+    const until = query.until?.offset ?? Number.MAX_SAFE_INTEGER;
     // System events always carry customer_id, so resets and credits are found through that index.
     const resets = await this.db.query<{ meter_id: string; log_partition: number; log_offset: number }>(
       `SELECT DISTINCT ON (metadata->>'meter_id') metadata->>'meter_id' AS meter_id, log_partition, log_offset
        FROM events_v1
        WHERE organization_id = $1 AND customer_id = $2 AND source = 'system' AND name = 'meter.reset'
-         AND metadata->>'meter_id' = ANY($3::text[])
+         AND metadata->>'meter_id' = ANY($3::text[]) AND log_offset < $4
        ORDER BY metadata->>'meter_id', log_offset DESC`,
-      [organizationId, customer.id, meterIds],
+      [organizationId, customer.id, meterIds, until],
     );
     const windowStart = new Map(
       resets.map((row) => [row.meter_id, { partition: row.log_partition, offset: row.log_offset }]),
@@ -208,7 +219,7 @@ export class PostgresEventStore implements EventStore {
     const startOf = (meterId: string) => windowStart.get(meterId)?.offset ?? -1;
     const earliest = Math.min(...meterIds.map(startOf));
 
-    const params = new Params([organizationId, customer.id, customer.externalId, earliest]);
+    const params = new Params([organizationId, customer.id, customer.externalId, earliest, until]);
     const columns = meters.map((meter, i) => {
       const start = params.add(startOf(meter.id));
       const meterId = params.add(meter.id);
@@ -232,7 +243,8 @@ export class PostgresEventStore implements EventStore {
     const [row = {}] = await this.db.query<Record<string, number | string | null>>(
       `SELECT max(log_partition) AS partition, ${columns.join(", ")}
        FROM events_v1
-       WHERE organization_id = $1 AND (customer_id = $2 OR external_customer_id = $3) AND log_offset >= $4`,
+       WHERE organization_id = $1 AND (customer_id = $2 OR external_customer_id = $3) AND log_offset >= $4
+         AND log_offset < $5`,
       params.values,
     );
     const credits = await this.db.query<{ meter_id: string; units: number; rollover: boolean; log_offset: number }>(
@@ -240,9 +252,9 @@ export class PostgresEventStore implements EventStore {
          coalesce((metadata->>'rollover')::boolean, false) AS rollover, log_offset
        FROM events_v1
        WHERE organization_id = $1 AND customer_id = $2 AND source = 'system' AND name = 'meter.credited'
-         AND metadata->>'meter_id' = ANY($3::text[]) AND log_offset >= $4
+         AND metadata->>'meter_id' = ANY($3::text[]) AND log_offset >= $4 AND log_offset < $5
        ORDER BY log_offset`,
-      [organizationId, customer.id, meterIds, earliest],
+      [organizationId, customer.id, meterIds, earliest, until],
     );
     const partition = (row.partition as number | null) ?? 0;
     return meters.map((meter, i) => {

@@ -185,6 +185,47 @@ export function registerEventStoreWindowTests(shared: EventStoreTestContext, tes
       expect(window.lastEventId).toBe(foreign.id);
     });
 
+    test("until closes the window at a reset: the events between the previous reset and it", async () => {
+      // Billing appends a reset and reads the window it closed: betweenResets only.
+      const [closed] = await shared
+        .store()
+        .customerWindows({ organizationId, customer: c, meters: [lite], until: latestReset.position });
+      expect(closed?.windowStart).toEqual(olderReset.position);
+      expect(closed?.usage).toEqual({ count: 1, valueCount: 1, sum: 7, min: 7, max: 7 });
+      expect(closed?.credits).toEqual([]);
+      expect(closed?.lastEventId).toBe(betweenResets.id);
+      // Before the first reset: all history up to it.
+      const [first] = await shared
+        .store()
+        .customerWindows({ organizationId, customer: c, meters: [lite], until: olderReset.position });
+      expect(first?.windowStart).toBeNull();
+      expect(first?.usage).toEqual({ count: 1, valueCount: 1, sum: 20, min: 20, max: 20 });
+      // An open window and one closed after its last event are the same.
+      const [open] = await shared.store().customerWindows({ organizationId, customer: c, meters: [lite] });
+      const [late] = await shared.store().customerWindows({
+        organizationId,
+        customer: c,
+        meters: [lite],
+        until: { partition: lonelyReset.position.partition, offset: lonelyReset.position.offset + 1 },
+      });
+      expect(late).toEqual(open);
+    });
+
+    test("findByExternalIds finds an organization's events by their external ids", async () => {
+      const tagged = events.next({
+        organizationId,
+        name: "api.call",
+        externalId: `reset-${randomUUID()}`,
+        metadata: {},
+      });
+      await shared.store().insert([tagged]);
+      const found = await shared.store().findByExternalIds(organizationId, [tagged.externalId as string, "missing"]);
+      expect(found.map((event) => event.id)).toEqual([tagged.id]);
+      expect(found[0]?.position).toEqual(tagged.position);
+      expect(await shared.store().findByExternalIds(otherOrganizationId, [tagged.externalId as string])).toEqual([]);
+      expect(await shared.store().findByExternalIds(organizationId, [])).toEqual([]);
+    });
+
     test("one window per meter, in the order asked", async () => {
       const windows = await shared
         .store()

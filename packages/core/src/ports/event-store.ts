@@ -94,6 +94,12 @@ export interface CustomerWindowQuery {
   organizationId: string;
   customer: CustomerKeys;
   meters: MeterDefinition[];
+  /**
+   * Close the window here (exclusive): the window is then the events after the latest reset
+   * before `until` and before `until` itself. Billing passes the position of the reset it just
+   * appended, so it reads exactly the window that reset closed.
+   */
+  until?: LogPosition;
 }
 
 /** A customer's current window on one meter, recomputed from stored events (spec §6.2). */
@@ -122,6 +128,8 @@ export interface EventStore {
    */
   insert(events: StoredEvent[]): Promise<Map<string, InsertOutcome>>;
   get(organizationIds: string[], id: string): Promise<StoredEvent | null>;
+  /** The stored events of an organization carrying these external ids (how billing finds its own records). */
+  findByExternalIds(organizationId: string, externalIds: string[]): Promise<StoredEvent[]>;
   list(query: EventListQuery): Promise<{ items: StoredEvent[]; total: number }>;
   names(query: EventNameQuery): Promise<{ items: EventNameRow[]; total: number }>;
   quantities(query: QuantitiesQuery): Promise<AggregateState[]>;
