@@ -1,11 +1,17 @@
 import type { Clock, EventLog, EventStore, IdGenerator, JobQueue } from "@meterline/core";
 import {
   AccessTokenRepository,
+  BenefitRepository,
   CustomerMeterRepository,
   CustomerRepository,
+  DiscountRepository,
   MeterRepository,
+  OrderRepository,
   OrganizationRepository,
+  OutboxRepository,
+  ProductRepository,
   type SqlClient,
+  SubscriptionRepository,
   UserRepository,
 } from "@meterline/postgres";
 import { Authenticator } from "./auth/authenticator.js";
@@ -17,6 +23,12 @@ export interface Repositories {
   customers: CustomerRepository;
   meters: MeterRepository;
   customerMeters: CustomerMeterRepository;
+  products: ProductRepository;
+  benefits: BenefitRepository;
+  discounts: DiscountRepository;
+  subscriptions: SubscriptionRepository;
+  orders: OrderRepository;
+  outbox: OutboxRepository;
 }
 
 export function createRepositories(db: SqlClient): Repositories {
@@ -27,6 +39,12 @@ export function createRepositories(db: SqlClient): Repositories {
     customers: new CustomerRepository(db),
     meters: new MeterRepository(db),
     customerMeters: new CustomerMeterRepository(db),
+    products: new ProductRepository(db),
+    benefits: new BenefitRepository(db),
+    discounts: new DiscountRepository(db),
+    subscriptions: new SubscriptionRepository(db),
+    orders: new OrderRepository(db),
+    outbox: new OutboxRepository(db),
   };
 }
 

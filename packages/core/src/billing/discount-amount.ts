@@ -1,12 +1,11 @@
+import type { DiscountDuration } from "../discount/discount.js";
 import { DomainError } from "../errors/domain-error.js";
 import { Decimal } from "./decimal.js";
 import { addInterval } from "./period.js";
 import { assertCents, toSafeCents } from "./safe-cents.js";
 
-/** What the amount formula needs of a discount (spec §7.1). */
+/** What the amount formula needs of a discount (spec §7.1); a `DiscountTerms` is one. */
 export type DiscountAmountRule = { type: "fixed"; amount: number } | { type: "percentage"; basisPoints: number };
-
-export type DiscountDuration = "once" | "forever" | "repeating";
 
 /**
  * The discount on `base` cents (spec §7.3), never negative and never more than the base; a base

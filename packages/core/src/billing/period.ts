@@ -1,6 +1,5 @@
 import { DomainError } from "../errors/domain-error.js";
-
-export type RecurringInterval = "month" | "year";
+import type { RecurringInterval } from "../product/product.js";
 
 export interface BillingPeriod {
   /** k: the anchor's own period is 0. */
@@ -49,11 +48,10 @@ export function addInterval(anchor: Date, count: number, interval: RecurringInte
   return result;
 }
 
-/** Period k runs from `addInterval(anchor, k)` (inclusive) to `addInterval(anchor, k + 1)` (exclusive). */
-export function periodStart(anchor: Date, periodIndex: number, interval: RecurringInterval): Date {
-  return addInterval(anchor, periodIndex, interval);
-}
-
+/**
+ * The end of period k, which runs from `addInterval(anchor, k)` (inclusive) to
+ * `addInterval(anchor, k + 1)` (exclusive); its start is `addInterval(anchor, k)`.
+ */
 export function periodEnd(anchor: Date, periodIndex: number, interval: RecurringInterval): Date {
   return addInterval(anchor, periodIndex + 1, interval);
 }

@@ -39,8 +39,6 @@ export function rolloverUnits(window: RolloverWindow): number {
     else nonRollover = nonNegativeAdd(nonRollover, credit.units);
   }
   const balance = nonRollover.add(rollover).sub(Decimal.fromNumber(window.usage));
-  const wholeBalance = balance.toInteger("trunc");
-  const wholeRollover = rollover.toInteger("trunc");
-  const carry = wholeBalance < wholeRollover ? wholeBalance : wholeRollover;
-  return toSafeCents(carry > 0n ? carry : 0n, "A rollover");
+  const carry = Decimal.max(Decimal.ZERO, Decimal.min(balance.round(0, "trunc"), rollover.round(0, "trunc")));
+  return toSafeCents(carry.toInteger("trunc"), "A rollover");
 }
