@@ -1,5 +1,6 @@
 export * from "./auth/scopes.js";
 export * from "./benefit/benefit.js";
+export * from "./billing/index.js";
 export * from "./customer/customer.js";
 export * from "./customer-meter/customer-meter-state.js";
 export * from "./customer-meter/running-credit.js";
@@ -29,4 +30,3 @@ export * from "./quantities/quantity-interval.js";
 export * from "./quantities/quantity-series.js";
 export * from "./quantities/time-zone.js";
 export * from "./subscription/subscription.js";
-export * from "./billing/index.js";

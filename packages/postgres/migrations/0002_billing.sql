@@ -114,12 +114,19 @@ CREATE TABLE IF NOT EXISTS subscriptions (
   discount_id uuid REFERENCES discounts (id),
   customer_cancellation_reason text,
   customer_cancellation_comment text,
-  metadata jsonb NOT NULL DEFAULT '{}'
+  metadata jsonb NOT NULL DEFAULT '{}',
+  -- The period whose log records (resets, rollover and benefit credits) are all written; behind
+  -- period_index means a crash interrupted them and the scheduler resumes them.
+  settled_period_index integer,
+  -- When the final usage order of an ended subscription was settled.
+  finalized_at timestamptz
 );
 CREATE INDEX IF NOT EXISTS subscriptions_organization ON subscriptions (organization_id, started_at);
 CREATE INDEX IF NOT EXISTS subscriptions_customer ON subscriptions (customer_id);
--- The scheduler's scan: live subscriptions whose period has ended.
+-- The scheduler's scans: live subscriptions whose period has ended, and unfinished work.
 CREATE INDEX IF NOT EXISTS subscriptions_due ON subscriptions (current_period_end) WHERE ended_at IS NULL;
+CREATE INDEX IF NOT EXISTS subscriptions_unsettled ON subscriptions (id)
+  WHERE (ended_at IS NULL AND settled_period_index IS DISTINCT FROM period_index) OR (ended_at IS NOT NULL AND finalized_at IS NULL);
 
 -- The subscription's own prices, kept even when the product's prices change (spec billing §2.4).
 CREATE TABLE IF NOT EXISTS subscription_prices (
@@ -184,6 +191,22 @@ CREATE TABLE IF NOT EXISTS order_items (
   product_price_id uuid REFERENCES product_prices (id)
 );
 CREATE INDEX IF NOT EXISTS order_items_order ON order_items (order_id, position);
+
+-- Lines waiting for a subscription's next order: proration of a product change, and usage billed
+-- at the old prices up to the change. `order_id` is set when an order takes them.
+CREATE TABLE IF NOT EXISTS subscription_pending_items (
+  id uuid PRIMARY KEY,
+  subscription_id uuid NOT NULL REFERENCES subscriptions (id),
+  created_at timestamptz NOT NULL,
+  label text NOT NULL,
+  amount integer NOT NULL,
+  proration boolean NOT NULL,
+  product_price_id uuid REFERENCES product_prices (id),
+  -- Deterministic: a retried change writes each line once.
+  idempotency_key text NOT NULL,
+  order_id uuid REFERENCES orders (id)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS subscription_pending_items_key ON subscription_pending_items (subscription_id, idempotency_key);
 
 CREATE TABLE IF NOT EXISTS invoice_counters (
   organization_id uuid PRIMARY KEY REFERENCES organizations (id),

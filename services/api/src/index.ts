@@ -6,12 +6,15 @@ export * from "./auth/authenticator.js";
 export * from "./deps.js";
 export * from "./http/route.js";
 export * from "./http/validation-failure.js";
+export * from "./presenters/billing-presenters.js";
 export * from "./routes/customer-meters.js";
 export * from "./routes/customers.js";
 export * from "./routes/events.js";
 export * from "./routes/meters.js";
 export * from "./routes/organization-access-tokens.js";
 export * from "./routes/organizations.js";
+export * from "./serializers/billing.js";
+export * from "./serializers/catalog.js";
 
 import type { ApiDeps } from "./deps.js";
 import type { RouteDefinition } from "./http/route.js";

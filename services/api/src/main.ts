@@ -1,4 +1,5 @@
-import { randomIdGenerator, systemClock } from "@meterline/core";
+import { billingRoutes } from "@meterline/billing";
+import { manualPaymentProvider, randomIdGenerator, systemClock, testPaymentProvider } from "@meterline/core";
 import { ingestRoutes } from "@meterline/ingest";
 import {
   createLogger,
@@ -24,7 +25,6 @@ async function main(): Promise<void> {
   const adapters = await openAdapters(config, {
     clock: systemClock,
     ids: randomIdGenerator,
-    needs: { jobs: false },
     onError: (error) => logger.error({ err: error }, "adapter error"),
   });
   const deps = createApiDeps({ ...adapters, clock: systemClock, ids: randomIdGenerator });
@@ -41,7 +41,13 @@ async function main(): Promise<void> {
   if (boot?.organizationToken !== undefined)
     process.stdout.write(`Organization access token (shown once): ${boot.organizationToken}\n`);
   if (boot?.adminToken !== undefined) process.stdout.write(`Admin token (shown once): ${boot.adminToken}\n`);
-  const app = await buildApp(deps, { logger, routes: [apiRoutes, ingestRoutes], ready: adapters.ready });
+  const payments = process.env.METERLINE_PAYMENT_PROVIDER === "manual" ? manualPaymentProvider : testPaymentProvider;
+  const billing = { ...deps, payments };
+  const app = await buildApp(deps, {
+    logger,
+    routes: [apiRoutes, ingestRoutes, () => billingRoutes(billing)],
+    ready: adapters.ready,
+  });
   const address = await app.listen({
     port: portFrom(process.env, "PORT", 8000),
     host: process.env.HOST ?? "127.0.0.1",

@@ -1,11 +1,17 @@
 import { z } from "zod";
 
+const SubscriptionPeriod = z.object({ subscriptionId: z.uuid(), periodIndex: z.number().int().min(0) });
+
 /**
  * Every job the worker runs, by name, with its payload schema. Payloads are parsed on the way
  * out of the queue, so a malformed job fails loudly instead of doing half its work.
  */
 export const JOB_CATALOG = {
   "maintenance.pruneEventLog": z.object({}),
+  "billing.scheduleDue": z.object({}),
+  "billing.cycleSubscription": SubscriptionPeriod,
+  "billing.settlePeriod": SubscriptionPeriod,
+  "billing.finalizeSubscription": z.object({ subscriptionId: z.uuid() }),
 } as const;
 
 export type JobName = keyof typeof JOB_CATALOG;

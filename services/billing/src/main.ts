@@ -1,4 +1,5 @@
-import { randomIdGenerator, systemClock } from "@meterline/core";
+import { createApiDeps } from "@meterline/api";
+import { manualPaymentProvider, randomIdGenerator, systemClock, testPaymentProvider } from "@meterline/core";
 import {
   createLogger,
   loadRuntimeConfig,
@@ -18,10 +19,18 @@ async function main(): Promise<void> {
   const adapters = await openAdapters(config, {
     clock: systemClock,
     ids: randomIdGenerator,
-    needs: { store: false },
+    // Cycles read closed usage windows from the store.
     onError: (error) => logger.error({ err: error }, "adapter error"),
   });
-  const worker = await startWorker({ jobs: adapters.jobs, clock: systemClock, pruneEventLog: adapters.prune, logger });
+  const deps = createApiDeps({ ...adapters, clock: systemClock, ids: randomIdGenerator });
+  const payments = process.env.METERLINE_PAYMENT_PROVIDER === "manual" ? manualPaymentProvider : testPaymentProvider;
+  const worker = await startWorker({
+    jobs: adapters.jobs,
+    clock: systemClock,
+    pruneEventLog: adapters.prune,
+    billing: { ...deps, payments },
+    logger,
+  });
   const health = await startHealthServer({
     port: portFrom(process.env, "PORT", 8003),
     host: process.env.HOST ?? "127.0.0.1",

@@ -67,7 +67,7 @@ export class CustomerMeterProjector {
         const row = rows.get(`${customer.id}:${meter.id}`);
         return row === undefined || row.stale;
       });
-      const rebuilt = await this.rebuild(organizationId, customer, rebuild);
+      const rebuilt = await this.rebuild(organizationId, customer, rebuild, last.position);
       for (const meter of meters) {
         const row = rows.get(`${customer.id}:${meter.id}`);
         const fresh = rebuilt.get(meter.id);
@@ -92,16 +92,24 @@ export class CustomerMeterProjector {
     await this.deps.customerMeters.save(changed);
   }
 
+  /**
+   * The windows as stored up to `through`, the position the rebuilt row will say it reflects. Not
+   * open-ended: after a crash, a previous delivery may already have stored records beyond this
+   * batch (the redelivery can be cut into smaller batches); counting them here and folding them
+   * again when their own batch comes would count them twice.
+   */
   private async rebuild(
     organizationId: string,
     customer: Customer,
     meters: Meter[],
+    through: LogPosition,
   ): Promise<Map<string, CustomerMeterState>> {
     if (meters.length === 0) return new Map();
     const windows = await this.deps.store.customerWindows({
       organizationId,
       customer: { id: customer.id, externalId: customer.externalId },
       meters: meters.map((meter) => ({ id: meter.id, filter: meter.filter, aggregation: meter.aggregation })),
+      until: { partition: through.partition, offset: through.offset + 1 },
     });
     return new Map(windows.map((window) => [window.meterId, customerMeterStateFromWindow(window)]));
   }

@@ -5,12 +5,22 @@ export interface EngineConfig {
   host: string;
   bootstrapToken: string | undefined;
   bootstrapAdminToken: string | undefined;
+  /** METERLINE_SANDBOX=1: `POST /v1/sandbox/clock` moves the engine's clock forward. */
+  sandbox: boolean;
+  /** METERLINE_PAYMENT_PROVIDER: `test` (default, orders paid at once) or `manual`. */
+  payments: "test" | "manual";
   runtime: RuntimeConfig;
 }
 
 /** Reads the environment once, at start-up; everything else receives a typed config. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
+  const payments = env.METERLINE_PAYMENT_PROVIDER || "test";
+  if (payments !== "test" && payments !== "manual") {
+    throw new Error(`METERLINE_PAYMENT_PROVIDER must be "test" or "manual", got "${payments}"`);
+  }
   return {
+    sandbox: env.METERLINE_SANDBOX === "1" || env.METERLINE_SANDBOX === "true",
+    payments,
     port: portFrom(env, "PORT", 8000),
     host: env.HOST || "127.0.0.1",
     bootstrapToken: env.METERLINE_BOOTSTRAP_TOKEN || undefined,

@@ -8,8 +8,18 @@ import {
   createApiDeps,
   createRepositories,
 } from "@meterline/api";
-import { startWorker } from "@meterline/billing";
-import { type Clock, type IdGenerator, randomIdGenerator, systemClock, type Worker } from "@meterline/core";
+import { type BillingDeps, billingRoutes, startWorker } from "@meterline/billing";
+import {
+  type Clock,
+  type IdGenerator,
+  manualPaymentProvider,
+  type PaymentProvider,
+  randomIdGenerator,
+  SandboxClock,
+  systemClock,
+  testPaymentProvider,
+  type Worker,
+} from "@meterline/core";
 import { ingestRoutes } from "@meterline/ingest";
 import { CustomerMeterProjector, Materializer } from "@meterline/materializer";
 import { embeddedConfig, openAdapters, type RuntimeConfig } from "@meterline/runtime";
@@ -27,11 +37,18 @@ export interface EngineOptions {
   bootstrap?: BootstrapOptions | false;
   /** How often idle loops look for work another process produced (tests lower it). */
   pollIntervalMs?: number;
+  /** `test` (default: orders are paid at once) or `manual` (pending until marked paid). */
+  payments?: PaymentProvider["name"];
+  /** Sandbox mode: a clock `POST /v1/sandbox/clock` moves forward (METERLINE_SANDBOX=1). */
+  sandbox?: boolean;
+  /** How often the billing scheduler looks for due subscriptions. */
+  scheduleEveryMs?: number;
 }
 
 export interface Engine {
   app: FastifyInstance;
   deps: ApiDeps;
+  billing: BillingDeps;
   materializer: Materializer;
   bootstrapResult: BootstrapResult | null;
   /** Which adapter each port runs on. */
@@ -45,11 +62,15 @@ export interface Engine {
  * configuration selects (PGlite by default).
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  const clock = options.clock ?? systemClock;
+  const clock = options.sandbox ? new SandboxClock(options.clock ?? systemClock) : (options.clock ?? systemClock);
   const ids = options.ids ?? randomIdGenerator;
   const config = options.config ?? embeddedConfig({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
   const adapters = await openAdapters(config, { clock, ids, pollIntervalMs: options.pollIntervalMs });
   const deps: ApiDeps = createApiDeps({ ...adapters, clock, ids });
+  const billing: BillingDeps = {
+    ...deps,
+    payments: options.payments === "manual" ? manualPaymentProvider : testPaymentProvider,
+  };
   try {
     const bootstrapResult = options.bootstrap === false ? null : await bootstrap(deps, options.bootstrap ?? {});
     const app = await buildApp(deps, {
@@ -83,7 +104,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       })();
       return stopping;
     };
-    return { app, deps, materializer, bootstrapResult, adapters: adapters.describe(), stop };
+    return { app, deps, billing, materializer, bootstrapResult, adapters: adapters.describe(), stop };
   } catch (error) {
     await adapters.close();
     throw error;

@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   try {
     engine = await createEngine({
       config: runtime,
+      sandbox: config.sandbox,
+      payments: config.payments,
       logger: { level: runtime.logLevel },
       bootstrap: { organizationToken: config.bootstrapToken, adminToken: config.bootstrapAdminToken },
     });
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
     "",
     `Meterline is running on ${address}  (data: ${dataDir ?? engine.adapters})`,
     `  API docs: ${address}/docs`,
+    ...(config.sandbox ? ["  Sandbox mode: POST /v1/sandbox/clock moves the billing clock forward."] : []),
   ];
   const boot = engine.bootstrapResult;
   if (boot?.organizationToken !== undefined || boot?.adminToken !== undefined) {

@@ -2,7 +2,16 @@
  * The one error the core throws. `kind` decides the HTTP status in exactly one place
  * (services/api error mapping); `code` is a stable SCREAMING_SNAKE identifier.
  */
-export type DomainErrorKind = "not_found" | "conflict" | "invalid" | "forbidden" | "unavailable";
+export type DomainErrorKind =
+  | "not_found"
+  | "conflict"
+  | "invalid"
+  | "forbidden"
+  | "unavailable"
+  /** 400: a request that makes no sense in the object's state (Polar's BadRequest). */
+  | "bad_request"
+  /** 410: the object is past the point where this is possible (Polar's ResourceUnavailable). */
+  | "gone";
 
 export class DomainError extends Error {
   readonly code: string;

@@ -21,3 +21,24 @@ export class FixedClock implements Clock {
     this.current += milliseconds;
   }
 }
+
+/**
+ * The sandbox clock: real time plus an offset that only grows. Integrators move it forward to
+ * rehearse billing cycles; it never goes back, so nothing already billed can become due again.
+ */
+export class SandboxClock implements Clock {
+  private offsetMs = 0;
+  constructor(private readonly base: Clock = systemClock) {}
+  now(): Date {
+    return new Date(this.base.now().getTime() + this.offsetMs);
+  }
+  advance(milliseconds: number): Date {
+    if (milliseconds > 0) this.offsetMs += milliseconds;
+    return this.now();
+  }
+  /** Moves to `target` if it is ahead; an earlier target changes nothing. */
+  advanceTo(target: Date): Date {
+    const ahead = target.getTime() - this.now().getTime();
+    return this.advance(ahead);
+  }
+}

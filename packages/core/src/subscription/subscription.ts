@@ -49,6 +49,10 @@ export interface Subscription {
   metadata: Metadata;
   /** The subscription's own prices (kept even if the product's prices change), with their amounts. */
   prices: Array<{ priceId: string; amount: number }>;
+  /** The period whose resets, rollover and benefit credits are all in the log (null: none yet). */
+  settledPeriodIndex: number | null;
+  /** When an ended subscription's final usage order was settled (null: pending, or not ended). */
+  finalizedAt: Date | null;
 }
 
 /** May receive usage and be canceled (spec billing §4.2). */

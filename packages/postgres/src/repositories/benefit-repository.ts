@@ -125,11 +125,16 @@ export class BenefitRepository {
     return benefit ?? null;
   }
 
-  /** Live benefits among `ids` (deleted ones are gone for the API). */
-  async getMany(scope: readonly string[], ids: readonly string[]): Promise<Benefit[]> {
+  /** Live benefits among `ids` (deleted ones are gone for the API, but grants still name them). */
+  async getMany(
+    scope: readonly string[],
+    ids: readonly string[],
+    options: { includeDeleted?: boolean } = {},
+  ): Promise<Benefit[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.query<BenefitRow>(
-      "SELECT * FROM benefits WHERE id = ANY($1::uuid[]) AND organization_id = ANY($2::uuid[]) AND deleted_at IS NULL",
+      `SELECT * FROM benefits WHERE id = ANY($1::uuid[]) AND organization_id = ANY($2::uuid[])
+       ${options.includeDeleted ? "" : "AND deleted_at IS NULL"}`,
       [ids, scope],
     );
     return rows.map(toBenefit);

@@ -34,6 +34,16 @@ interface SubscriptionRow {
   customer_cancellation_comment: string | null;
   metadata: Metadata;
   prices: Array<{ price_id: string; amount: number }> | null;
+  settled_period_index: number | null;
+  finalized_at: Date | null;
+}
+
+export interface PendingItem {
+  id: string;
+  label: string;
+  amount: number;
+  proration: boolean;
+  productPriceId: string | null;
 }
 
 export type SubscriptionSortProperty =
@@ -85,6 +95,8 @@ function toSubscription(row: SubscriptionRow): Subscription {
     cancellationComment: row.customer_cancellation_comment,
     metadata: row.metadata,
     prices: (row.prices ?? []).map((price) => ({ priceId: price.price_id, amount: price.amount })),
+    settledPeriodIndex: row.settled_period_index,
+    finalizedAt: row.finalized_at,
   };
 }
 
@@ -109,8 +121,9 @@ export class SubscriptionRepository {
       `INSERT INTO subscriptions (id, organization_id, customer_id, product_id, created_at, modified_at, status, amount,
          currency, recurring_interval, anchor, period_index, current_period_start, current_period_end, cancel_at_period_end,
          canceled_at, started_at, ends_at, ended_at, discount_id, customer_cancellation_reason,
-         customer_cancellation_comment, metadata)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23::jsonb)`,
+         customer_cancellation_comment, metadata, settled_period_index, finalized_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23::jsonb,
+         $24, $25)`,
       subscriptionValues(subscription),
     );
     await this.setPrices(subscription.id, subscription.prices);
@@ -126,8 +139,8 @@ export class SubscriptionRepository {
          status = $7, amount = $8, currency = $9, recurring_interval = $10, anchor = $11, period_index = $12,
          current_period_start = $13, current_period_end = $14, cancel_at_period_end = $15, canceled_at = $16,
          started_at = $17, ends_at = $18, ended_at = $19, discount_id = $20, customer_cancellation_reason = $21,
-         customer_cancellation_comment = $22, metadata = $23::jsonb
-       WHERE id = $1 AND ($24::int IS NULL OR period_index = $24::int)
+         customer_cancellation_comment = $22, metadata = $23::jsonb, settled_period_index = $24, finalized_at = $25
+       WHERE id = $1 AND ($26::int IS NULL OR period_index = $26::int)
        RETURNING id`,
       [...subscriptionValues(subscription), options.expectedPeriodIndex ?? null],
     );
@@ -152,6 +165,75 @@ export class SubscriptionRepository {
     return rows[0] === undefined ? null : toSubscription(rows[0]);
   }
 
+  /** Period `periodIndex`'s log records are all written (only while it is still the current period). */
+  async markSettled(id: string, periodIndex: number): Promise<void> {
+    await this.db.query("UPDATE subscriptions SET settled_period_index = $2 WHERE id = $1 AND period_index = $2", [
+      id,
+      periodIndex,
+    ]);
+  }
+
+  /** Its current period needs its records again (a cycle order was paid: its credits are due). */
+  async markUnsettled(id: string): Promise<void> {
+    await this.db.query("UPDATE subscriptions SET settled_period_index = NULL WHERE id = $1", [id]);
+  }
+
+  /** An ended subscription's final order and revocations are done. */
+  async markFinalized(id: string, at: Date): Promise<void> {
+    await this.db.query("UPDATE subscriptions SET finalized_at = $2 WHERE id = $1 AND finalized_at IS NULL", [id, at]);
+  }
+
+  /** Adds lines for the next order (a retry with the same key adds nothing). */
+  async addPendingItems(
+    subscriptionId: string,
+    items: ReadonlyArray<PendingItem & { key: string }>,
+    at: Date,
+  ): Promise<void> {
+    for (const item of items) {
+      await this.db.query(
+        `INSERT INTO subscription_pending_items (id, subscription_id, created_at, label, amount, proration, product_price_id,
+           idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (subscription_id, idempotency_key) DO NOTHING`,
+        [item.id, subscriptionId, at, item.label, item.amount, item.proration, item.productPriceId, item.key],
+      );
+    }
+  }
+
+  async pendingItems(subscriptionId: string): Promise<PendingItem[]> {
+    const rows = await this.db.query<{
+      id: string;
+      label: string;
+      amount: number;
+      proration: boolean;
+      product_price_id: string | null;
+    }>(
+      "SELECT * FROM subscription_pending_items WHERE subscription_id = $1 AND order_id IS NULL ORDER BY created_at, id",
+      [subscriptionId],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      label: row.label,
+      amount: row.amount,
+      proration: row.proration,
+      productPriceId: row.product_price_id,
+    }));
+  }
+
+  /** The order took these lines: they are billed once. */
+  async takePendingItems(itemIds: readonly string[], orderId: string): Promise<void> {
+    if (itemIds.length === 0) return;
+    await this.db.query(
+      "UPDATE subscription_pending_items SET order_id = $2 WHERE id = ANY($1::uuid[]) AND order_id IS NULL",
+      [itemIds, orderId],
+    );
+  }
+
+  /** For internal jobs, which act on a subscription by id whatever its organization. */
+  async getById(id: string): Promise<Subscription | null> {
+    const rows = await this.db.query<SubscriptionRow>(`${SELECT} WHERE s.id = $1`, [id]);
+    return rows[0] === undefined ? null : toSubscription(rows[0]);
+  }
+
   /** Locks the row for the rest of the transaction (every subscription mutation goes through this). */
   async getForUpdate(id: string): Promise<Subscription | null> {
     const rows = await this.db.query<SubscriptionRow>(`${SELECT} WHERE s.id = $1 FOR UPDATE`, [id]);
@@ -166,15 +248,20 @@ export class SubscriptionRepository {
     return rows.map(toSubscription);
   }
 
-  /** Live subscriptions whose period has ended by `now`, the most overdue first: the scheduler's work. */
-  async due(now: Date, limit: number): Promise<Array<{ id: string; organizationId: string; periodIndex: number }>> {
-    const rows = await this.db.query<{ id: string; organization_id: string; period_index: number }>(
-      `SELECT id, organization_id, period_index FROM subscriptions
-       WHERE ended_at IS NULL AND status IN ('trialing', 'active', 'past_due') AND current_period_end <= $1
-       ORDER BY current_period_end, id LIMIT $2`,
+  /**
+   * The scheduler's work, most overdue first: live subscriptions whose period has ended by `now`,
+   * and subscriptions with unfinished log work (a period not settled, an ended one not finalized).
+   */
+  async needingWork(now: Date, limit: number): Promise<Subscription[]> {
+    const rows = await this.db.query<SubscriptionRow>(
+      `${SELECT}
+       WHERE (s.ended_at IS NULL AND s.status IN ('trialing', 'active', 'past_due') AND s.current_period_end <= $1)
+          OR (s.ended_at IS NULL AND s.settled_period_index IS DISTINCT FROM s.period_index)
+          OR (s.ended_at IS NOT NULL AND s.finalized_at IS NULL)
+       ORDER BY s.current_period_end, s.id LIMIT $2`,
       [now, limit],
     );
-    return rows.map((row) => ({ id: row.id, organizationId: row.organization_id, periodIndex: row.period_index }));
+    return rows.map(toSubscription);
   }
 
   async list(query: SubscriptionListQuery): Promise<{ items: Subscription[]; total: number }> {
@@ -205,13 +292,13 @@ export class SubscriptionRepository {
     return { items: rows.map(toSubscription), total: count[0]?.total ?? 0 };
   }
 
-  /** Stable ids for `Subscription.meters[]`, created on first use. */
-  async meterIds(
+  /** Stable identities for `Subscription.meters[]`: one per meter of its metered prices. */
+  async ensureMeters(
     subscriptionId: string,
     meterIds: readonly string[],
     newId: () => string,
     at: Date,
-  ): Promise<Map<string, { id: string; createdAt: Date }>> {
+  ): Promise<void> {
     for (const meterId of meterIds) {
       await this.db.query(
         `INSERT INTO subscription_meters (id, subscription_id, meter_id, created_at) VALUES ($1, $2, $3, $4)
@@ -219,11 +306,22 @@ export class SubscriptionRepository {
         [newId(), subscriptionId, meterId, at],
       );
     }
-    const rows = await this.db.query<{ id: string; meter_id: string; created_at: Date }>(
-      "SELECT id, meter_id, created_at FROM subscription_meters WHERE subscription_id = $1",
-      [subscriptionId],
+  }
+
+  async meters(
+    subscriptionIds: readonly string[],
+  ): Promise<Array<{ id: string; subscriptionId: string; meterId: string; createdAt: Date }>> {
+    if (subscriptionIds.length === 0) return [];
+    const rows = await this.db.query<{ id: string; subscription_id: string; meter_id: string; created_at: Date }>(
+      "SELECT * FROM subscription_meters WHERE subscription_id = ANY($1::uuid[]) ORDER BY created_at, id",
+      [subscriptionIds],
     );
-    return new Map(rows.map((row) => [row.meter_id, { id: row.id, createdAt: row.created_at }]));
+    return rows.map((row) => ({
+      id: row.id,
+      subscriptionId: row.subscription_id,
+      meterId: row.meter_id,
+      createdAt: row.created_at,
+    }));
   }
 }
 
@@ -252,5 +350,7 @@ function subscriptionValues(s: Subscription): unknown[] {
     s.cancellationReason,
     s.cancellationComment,
     canonicalMetadataJson(s.metadata),
+    s.settledPeriodIndex,
+    s.finalizedAt,
   ];
 }

@@ -50,7 +50,11 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   if (error instanceof DomainError) {
     switch (error.kind) {
       case "not_found":
-        return reply.code(404).send({ error: "ResourceNotFound", detail: error.message || "Not found" });
+        // Specific 404s keep their class name (InvoiceDoesNotExist); the SDK matches it literally.
+        return reply.code(404).send({
+          error: error.code === "NOT_FOUND" ? "ResourceNotFound" : toClassName(error.code),
+          detail: error.message || "Not found",
+        });
       case "invalid":
         return reply.code(422).send({
           error: "PolarRequestValidationError",
@@ -72,6 +76,10 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
         return reply
           .code(409)
           .send({ error: CONFLICT_CLASSES[error.code] ?? toClassName(error.code), detail: error.message });
+      case "bad_request":
+        return reply.code(400).send({ error: "BadRequest", detail: error.message });
+      case "gone":
+        return reply.code(410).send({ error: "ResourceUnavailable", detail: error.message });
       case "unavailable":
         request.log.warn({ err: error.cause ?? error }, "dependency unavailable");
         return reply.code(503).header("retry-after", "1").send({ error: "ServiceUnavailable", detail: error.message });

@@ -1,5 +1,15 @@
 import { formatDateTime } from "@meterline/api-schema";
-import type { Benefit, BenefitGrant, Customer, Discount, Meter, Order, Product, ProductPrice, Subscription } from "@meterline/core";
+import type {
+  Benefit,
+  BenefitGrant,
+  Customer,
+  Discount,
+  Meter,
+  Order,
+  Product,
+  ProductPrice,
+  Subscription,
+} from "@meterline/core";
 import { serializeDiscountBase, serializePrice, serializeProduct, serializeProductSummary } from "./catalog.js";
 import { serializeCustomer } from "./customer.js";
 import { serializeMeter } from "./meter.js";
@@ -94,7 +104,10 @@ export function serializeSubscription(view: SubscriptionView) {
 }
 
 /** The `active_subscriptions` entry of customer state. */
-export function serializeCustomerStateSubscription(subscription: Subscription, meters: readonly SubscriptionMeterView[]) {
+export function serializeCustomerStateSubscription(
+  subscription: Subscription,
+  meters: readonly SubscriptionMeterView[],
+) {
   const fields = subscriptionFields(subscription);
   return {
     id: fields.id,
@@ -138,7 +151,8 @@ export function serializeOrder(view: OrderView) {
     proration: item.proration,
     product_price_id: item.productPriceId,
   }));
-  const firstPriceId = order.items.find((item) => item.productPriceId !== null)?.productPriceId ?? view.product.prices[0]?.id ?? null;
+  const firstPriceId =
+    order.items.find((item) => item.productPriceId !== null)?.productPriceId ?? view.product.prices[0]?.id ?? null;
   const firstPrice = view.product.prices.find((price) => price.id === firstPriceId) ?? null;
   return {
     id: order.id,

@@ -1,10 +1,20 @@
 import { formatDateTime } from "@meterline/api-schema";
-import type { Benefit, Discount, Product, ProductPrice } from "@meterline/core";
-import { Decimal, formatUnitAmount } from "@meterline/core/billing";
+import {
+  type Benefit,
+  Decimal,
+  type Discount,
+  formatUnitAmount,
+  type Product,
+  type ProductPrice,
+} from "@meterline/core";
 
 const nullableDate = (date: Date | null) => (date === null ? null : formatDateTime(date));
 
-export function serializePrice(price: ProductPrice, product: Pick<Product, "recurringInterval">, meterNames: ReadonlyMap<string, string>) {
+export function serializePrice(
+  price: ProductPrice,
+  product: Pick<Product, "recurringInterval">,
+  meterNames: ReadonlyMap<string, string>,
+) {
   const base = {
     created_at: formatDateTime(price.createdAt),
     modified_at: nullableDate(price.modifiedAt),

@@ -1,0 +1,39 @@
+import type { LogRecord } from "@meterline/core";
+import type { BillingDeps } from "./billing-deps.js";
+
+/**
+ * Deterministic external ids for the records billing appends: a retried step appends nothing new
+ * (the log deduplicates per organization) and finds its record again by the same id.
+ */
+export const systemKeys = {
+  reset: (subscriptionId: string, periodIndex: number, meterId: string) =>
+    `meterline:reset:${subscriptionId}:${periodIndex}:${meterId}`,
+  rollover: (subscriptionId: string, periodIndex: number, meterId: string) =>
+    `meterline:rollover:${subscriptionId}:${periodIndex}:${meterId}`,
+  credit: (grantId: string, periodIndex: number) => `meterline:credit:${grantId}:${periodIndex}`,
+  revoke: (grantId: string) => `meterline:revoke:${grantId}`,
+  benefitEvent: (name: string, grantId: string, periodIndex: number) => `meterline:${name}:${grantId}:${periodIndex}`,
+};
+
+export function systemRecord(
+  deps: Pick<BillingDeps, "ids" | "clock">,
+  record: {
+    organizationId: string;
+    customerId: string;
+    name: string;
+    metadata: Record<string, unknown>;
+    externalId: string;
+  },
+): LogRecord {
+  return {
+    id: deps.ids.uuid(),
+    organizationId: record.organizationId,
+    name: record.name,
+    source: "system",
+    timestamp: deps.clock.now(),
+    customerId: record.customerId,
+    externalCustomerId: null,
+    externalId: record.externalId,
+    metadata: record.metadata,
+  };
+}
