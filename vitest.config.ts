@@ -34,6 +34,20 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // The SDK compat suite against the distributed services on the local stack. A group of its
+        // own (groupOrder), so it never runs beside the `stack` files: their outage tests stop
+        // Kafka and ClickHouse, which these need.
+        test: {
+          name: "stack-compat",
+          include: ["test/compat/**/*.test.ts"],
+          env: { METERLINE_COMPAT_TARGET: "distributed" },
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

@@ -42,6 +42,14 @@ env_file="$RUN_DIR/stack.env"
 	printf '# Written by infra/local/up.sh; `set -a; source %s; set +a` to use it.\n' "$env_file"
 	for component in $STACK_COMPONENTS; do "${component}_env"; done
 } >"$env_file.tmp"
+# A run for some components (METERLINE_STACK_COMPONENTS=kafka, to restart one) keeps the other
+# components' variables: without this, stack.env would lose DATABASE_URL and the rest.
+if [ -f "$env_file" ]; then
+	while IFS= read -r line; do
+		case "$line" in '#'* | '') continue ;; esac
+		grep -q "^${line%%=*}=" "$env_file.tmp" || printf '%s\n' "$line" >>"$env_file.tmp"
+	done <"$env_file"
+fi
 mv "$env_file.tmp" "$env_file"
 
 for component in $STACK_COMPONENTS; do "${component}_summary"; done

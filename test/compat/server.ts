@@ -24,7 +24,7 @@ const STRIPPED_ENV = ["DATABASE_URL", "KAFKA_BROKERS", "CLICKHOUSE_URL", "REDIS_
 export interface RunningServer {
   /** `http://127.0.0.1:<port>`, the `serverURL` for the SDK. */
   readonly url: string;
-  /** The engine's data directory. */
+  /** The engine's data directory (distributed target: the cluster's PostgreSQL database). */
   readonly dataDir: string;
   /** Sends a signal and resolves when the process is gone (crash tests use SIGKILL). */
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -98,6 +98,7 @@ export interface StartOptions {
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  if (process.env.METERLINE_COMPAT_TARGET === "distributed") return startDistributed(options);
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "meterline-compat-"));
   if (ownsDataDir) {
@@ -194,4 +195,33 @@ function waitForBanner(child: ChildProcess, output: () => string): Promise<strin
     child.stdout?.on("data", onData);
     child.once("exit", onExit);
   });
+}
+
+/**
+ * `METERLINE_COMPAT_TARGET=distributed` (the `stack-compat` project): the four services as separate
+ * processes on the local stack (Kafka, ClickHouse, PostgreSQL, Redis), on a fresh database, topic,
+ * ClickHouse database and Redis prefix of their own, all removed by `stop()`. `url` is the API
+ * service, which serves every route the SDK calls (ingest included); the same fixed tokens.
+ */
+async function startDistributed(options: StartOptions): Promise<RunningServer> {
+  if (options.dataDir !== undefined) throw new Error("a restart on a data directory needs the standalone target");
+  // Loaded only here: the default target never loads the Kafka, ClickHouse and Redis clients.
+  const { Cluster } = await import("../stack/distributed/cluster.js");
+  const cluster = await Cluster.start({
+    label: "compat",
+    logLevel: process.env.COMPAT_LOG_LEVEL ?? "warn",
+    bootstrap: { organizationToken: ORGANIZATION_TOKEN, adminToken: ADMIN_TOKEN },
+  });
+  return {
+    url: cluster.api,
+    dataDir: cluster.resources.database,
+    kill: async (signal) => {
+      const services = cluster.running;
+      await Promise.all(services.map((service) => cluster.kill(service, signal)));
+      const api = services.find((service) => service.name === "api")?.process.child;
+      return { code: api?.exitCode ?? null, signal: api?.signalCode ?? null };
+    },
+    output: () => cluster.output(),
+    stop: () => cluster.stop(),
+  };
 }
