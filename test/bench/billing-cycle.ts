@@ -14,7 +14,15 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { runDueWork, scheduleDue, subscriptionPrices } from "@meterline/billing";
-import { addInterval, type Customer, FixedClock, type LogRecord, MATERIALIZER_GROUP, type Product, type Subscription } from "@meterline/core";
+import {
+  addInterval,
+  type Customer,
+  FixedClock,
+  type LogRecord,
+  MATERIALIZER_GROUP,
+  type Product,
+  type Subscription,
+} from "@meterline/core";
 import { createEngine } from "@meterline/standalone";
 
 const args = Object.fromEntries(
@@ -59,7 +67,16 @@ async function main(): Promise<void> {
       isArchived: false,
       metadata: {},
       prices: [
-        { id: deps.ids.uuid(), productId, createdAt: now, modifiedAt: null, isArchived: false, amountType: "fixed", priceCurrency: "usd", priceAmount: 2000 },
+        {
+          id: deps.ids.uuid(),
+          productId,
+          createdAt: now,
+          modifiedAt: null,
+          isArchived: false,
+          amountType: "fixed",
+          priceCurrency: "usd",
+          priceAmount: 2000,
+        },
         {
           id: deps.ids.uuid(),
           productId,
@@ -193,13 +210,13 @@ async function main(): Promise<void> {
     if (orders !== SUBSCRIPTIONS) throw new Error(`${orders} cycle orders for ${SUBSCRIPTIONS} subscriptions`);
     if (total !== expectedCents) throw new Error(`billed ${total} cents, expected ${expectedCents}`);
     process.stdout.write(
-      [
+      `${[
         `Meterline billing-cycle benchmark (embedded, ${MODE}), ${new Date().toISOString()}`,
         `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
         `set-up: ${SUBSCRIPTIONS.toLocaleString("en-US")} subscriptions, ${EVENTS.toLocaleString("en-US")} events stored in ${setupSeconds.toFixed(1)} s`,
         `cycle run: ${cycleSeconds.toFixed(1)} s for ${SUBSCRIPTIONS.toLocaleString("en-US")} due subscriptions (${(SUBSCRIPTIONS / cycleSeconds).toFixed(1)} subscriptions/s)`,
         `check: ${orders} cycle orders, ${total} cents billed = expected`,
-      ].join("\n") + "\n",
+      ].join("\n")}\n`,
     );
   } finally {
     await engine.stop();

@@ -13,6 +13,10 @@ export const DEFAULT_NOW = "2025-06-02T12:00:00Z";
 export interface TestEngine {
   engine: Engine;
   deps: Engine["deps"];
+  /**
+   * The base clock. In sandbox mode the engine runs on a SandboxClock over it: move time through
+   * `POST /v1/sandbox/clock` (moving this one directly also moves the engine's).
+   */
   clock: FixedClock;
   /** The bootstrap organization. */
   organizationId: string;
@@ -41,12 +45,27 @@ export interface SystemEventInput {
  * The real standalone engine on embedded PGlite (a private copy of an empty cluster, see
  * `freshDataDir`) with a FixedClock: one per test file, stopped in `afterAll`.
  */
-export async function startTestEngine(options: { now?: string } = {}): Promise<TestEngine> {
+export interface TestEngineOptions {
+  now?: string;
+  /**
+   * Sandbox mode: `POST /v1/sandbox/clock` moves the engine's clock (a SandboxClock over `clock`)
+   * and runs the billing that became due.
+   */
+  sandbox?: boolean;
+  /** The payment provider (default `test`: orders are paid at once). */
+  payments?: "test" | "manual";
+}
+
+export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const clock = new FixedClock(options.now ?? DEFAULT_NOW);
   const dataDir = await freshDataDir();
   const engine = await createEngine({
     dataDir: dataDir.dir,
     clock,
+    sandbox: options.sandbox,
+    payments: options.payments,
+    // METERLINE_TEST_LOG=error shows what a 500 hid.
+    logger: process.env.METERLINE_TEST_LOG ? { level: process.env.METERLINE_TEST_LOG } : undefined,
     pollIntervalMs: 20,
     bootstrap: { organizationToken: ORGANIZATION_TOKEN, adminToken: ADMIN_TOKEN },
   });

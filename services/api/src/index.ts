@@ -13,6 +13,7 @@ export * from "./routes/events.js";
 export * from "./routes/meters.js";
 export * from "./routes/organization-access-tokens.js";
 export * from "./routes/organizations.js";
+export * from "./routes/shared.js";
 export * from "./serializers/billing.js";
 export * from "./serializers/catalog.js";
 

@@ -1,5 +1,6 @@
 export * from "./engine/billing-deps.js";
 export * from "./engine/order-service.js";
+export * from "./engine/product-change.js";
 export * from "./engine/scheduler.js";
 export * from "./engine/subscription-cycle.js";
 export * from "./engine/subscription-service.js";

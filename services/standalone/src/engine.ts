@@ -6,7 +6,6 @@ import {
   bootstrap,
   buildApp,
   createApiDeps,
-  createRepositories,
 } from "@meterline/api";
 import { type BillingDeps, billingRoutes, startWorker } from "@meterline/billing";
 import {
@@ -62,7 +61,8 @@ export interface Engine {
  * configuration selects (PGlite by default).
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  const clock = options.sandbox ? new SandboxClock(options.clock ?? systemClock) : (options.clock ?? systemClock);
+  const sandbox = options.sandbox ? new SandboxClock(options.clock ?? systemClock) : undefined;
+  const clock = sandbox ?? options.clock ?? systemClock;
   const ids = options.ids ?? randomIdGenerator;
   const config = options.config ?? embeddedConfig({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
   const adapters = await openAdapters(config, { clock, ids, pollIntervalMs: options.pollIntervalMs });
@@ -75,7 +75,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     const bootstrapResult = options.bootstrap === false ? null : await bootstrap(deps, options.bootstrap ?? {});
     const app = await buildApp(deps, {
       logger: options.logger,
-      routes: [apiRoutes, ingestRoutes],
+      routes: [apiRoutes, ingestRoutes, () => billingRoutes(billing, { sandbox })],
       ready: adapters.ready,
     });
     const logError = (message: string) => (error: unknown) => app.log.error({ err: error }, message);
@@ -91,6 +91,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       jobs: adapters.jobs,
       clock,
       pruneEventLog: adapters.prune,
+      billing,
+      scheduleEveryMs: options.scheduleEveryMs,
       logger: app.log,
     });
 

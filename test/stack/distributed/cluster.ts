@@ -77,6 +77,8 @@ export interface ClusterOptions {
   logLevel?: string;
   /** METERLINE_BOOTSTRAP_TOKEN / METERLINE_BOOTSTRAP_ADMIN_TOKEN of the API. Default: the constants above. */
   bootstrap?: { organizationToken: string; adminToken: string };
+  /** Extra node flags per service, before the script (benchmarks: `--cpu-prof`). Default none. */
+  nodeFlags?: Partial<Record<ServiceName, string[]>>;
 }
 
 export interface ServiceHandle {
@@ -225,7 +227,13 @@ export class Cluster {
     const chosen = port ?? (await freePort());
     const index = this.services.filter((service) => service.name === name).length;
     const tag = `${name}${index === 0 ? "" : `#${index + 1}`}`;
-    const spawned = startService(name, chosen, this.serviceEnv, (line) => this.record(`${tag.padEnd(15)} ${line}`));
+    const spawned = startService(
+      name,
+      chosen,
+      this.serviceEnv,
+      (line) => this.record(`${tag.padEnd(15)} ${line}`),
+      this.options.nodeFlags?.[name],
+    );
     const service: ServiceHandle = { name, port: chosen, url: `http://127.0.0.1:${chosen}`, process: spawned };
     this.services.push(service);
     const died = exited(service).then(() => {

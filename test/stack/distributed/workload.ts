@@ -279,7 +279,7 @@ export function generateBatches(options: {
 }
 
 /** Whether `event` counts for the meter, by the meters' definitions above (written out, not evaluated). */
-function meterValue(role: MeterRole, event: WireEvent): number | null {
+export function meterValue(role: MeterRole, event: WireEvent): number | null {
   const metadata = event.metadata;
   switch (role) {
     case "sum":
@@ -293,7 +293,7 @@ function meterValue(role: MeterRole, event: WireEvent): number | null {
   }
 }
 
-function combine(role: MeterRole, current: number | undefined, value: number): number {
+export function combine(role: MeterRole, current: number | undefined, value: number): number {
   if (current === undefined) return value;
   return role === "max" ? Math.max(current, value) : current + value;
 }

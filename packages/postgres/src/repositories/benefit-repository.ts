@@ -142,14 +142,15 @@ export class BenefitRepository {
 
   async list(query: {
     scope: readonly string[];
-    type?: string;
+    /** Any of these types (OR). */
+    types?: readonly string[];
     query?: string;
     sort: ReadonlyArray<SortSpec<BenefitSortProperty>>;
     page: Page;
   }): Promise<{ items: Benefit[]; total: number }> {
     const params = new Params();
     const where = [`organization_id = ANY(${params.add(query.scope)}::uuid[])`, "deleted_at IS NULL"];
-    if (query.type !== undefined) where.push(`type = ${params.add(query.type)}`);
+    if (query.types !== undefined) where.push(`type = ANY(${params.add(query.types)}::text[])`);
     if (query.query !== undefined && query.query !== "") {
       where.push(`strpos(lower(description), ${params.add(query.query.toLowerCase())}) > 0`);
     }
@@ -175,8 +176,9 @@ export class BenefitRepository {
 
   async updateGrant(grant: BenefitGrant): Promise<void> {
     await this.db.query(
-      `UPDATE benefit_grants SET modified_at = $4, granted_at = $9, revoked_at = $10, properties = $11::jsonb WHERE id = $1`,
-      grantValues(grant),
+      "UPDATE benefit_grants SET modified_at = $2, granted_at = $3, revoked_at = $4, properties = $5::jsonb WHERE id = $1",
+      // Only the parameters the statement uses: an unused one has no type PostgreSQL can infer.
+      [grant.id, grant.modifiedAt, grant.grantedAt, grant.revokedAt, JSON.stringify(grant.properties)],
     );
   }
 

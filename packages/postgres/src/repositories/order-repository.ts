@@ -230,6 +230,15 @@ export class OrderRepository {
     return rows[0] === undefined ? null : toOrder(rows[0]);
   }
 
+  /** Locks the order's row for the rest of the transaction (status changes go through this). */
+  async getForUpdate(id: string): Promise<StoredOrder | null> {
+    const rows = await this.db.query<OrderRow>(
+      "SELECT o.*, NULL::json AS items FROM orders o WHERE o.id = $1 FOR UPDATE",
+      [id],
+    );
+    return rows[0] === undefined ? null : toOrder(rows[0]);
+  }
+
   async getByIdempotencyKey(organizationId: string, key: string): Promise<StoredOrder | null> {
     const rows = await this.db.query<OrderRow>(`${SELECT} WHERE o.organization_id = $1 AND o.idempotency_key = $2`, [
       organizationId,

@@ -207,7 +207,9 @@ export class SubscriptionRepository {
       proration: boolean;
       product_price_id: string | null;
     }>(
-      "SELECT * FROM subscription_pending_items WHERE subscription_id = $1 AND order_id IS NULL ORDER BY created_at, id",
+      // Lines added together keep their order through their keys (a random id would shuffle them).
+      `SELECT * FROM subscription_pending_items WHERE subscription_id = $1 AND order_id IS NULL
+       ORDER BY created_at, idempotency_key, id`,
       [subscriptionId],
     );
     return rows.map((row) => ({
@@ -244,6 +246,16 @@ export class SubscriptionRepository {
     const rows = await this.db.query<SubscriptionRow>(
       `${SELECT} WHERE s.customer_id = $1 ORDER BY s.started_at, s.id`,
       [customerId],
+    );
+    return rows.map(toSubscription);
+  }
+
+  /** A product's subscriptions that have not ended (their grants follow the product's benefits). */
+  async liveOfProduct(productId: string): Promise<Subscription[]> {
+    const rows = await this.db.query<SubscriptionRow>(
+      `${SELECT} WHERE s.product_id = $1 AND s.ended_at IS NULL AND s.status IN ('trialing', 'active', 'past_due')
+       ORDER BY s.started_at, s.id`,
+      [productId],
     );
     return rows.map(toSubscription);
   }

@@ -11,14 +11,14 @@ import {
   parseSorting,
   type QueryInput,
 } from "@meterline/api-schema";
-import type { AuthSubject, Customer } from "@meterline/core";
+import { type AuthSubject, type Customer, isBillable } from "@meterline/core";
 import { uniqueViolation } from "@meterline/postgres";
 import { z } from "zod";
 import { type ApiDeps, createRepositories } from "../deps.js";
 import { defineRoute, type RouteDefinition } from "../http/route.js";
 import { ValidationFailure, type ValidationIssue } from "../http/validation-failure.js";
+import { presentCustomerState } from "../presenters/billing-presenters.js";
 import { serializeCustomer } from "../serializers/customer.js";
-import { serializeCustomerStateMeter } from "../serializers/customer-meter.js";
 import {
   bodyOf,
   idParam,
@@ -114,7 +114,22 @@ async function updateCustomer(deps: ApiDeps, customer: Customer, body: CustomerU
   return updated;
 }
 
+/**
+ * Deleting a customer revokes its live subscriptions first (spec billing §4.6), each with its final
+ * usage order queued, as a revoke does. The billing engine is loaded on first use: it imports this
+ * package, so a static import would close a cycle at module load.
+ */
+async function revokeSubscriptions(deps: ApiDeps, customer: Customer): Promise<void> {
+  const live = (await deps.subscriptions.forCustomer(customer.id)).filter(
+    (subscription) => isBillable(subscription.status) && subscription.endedAt === null,
+  );
+  if (live.length === 0) return;
+  const { revoke } = await import("@meterline/billing");
+  for (const subscription of live) await revoke(deps, subscription, null, null);
+}
+
 async function deleteCustomer(deps: ApiDeps, customer: Customer): Promise<void> {
+  await revokeSubscriptions(deps, customer);
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
     const repositories = createRepositories(tx);
@@ -123,14 +138,8 @@ async function deleteCustomer(deps: ApiDeps, customer: Customer): Promise<void> 
   });
 }
 
-async function customerState(deps: ApiDeps, customer: Customer) {
-  const meters = await deps.customerMeters.listForCustomer(customer.id);
-  return {
-    ...serializeCustomer(customer),
-    active_subscriptions: [],
-    granted_benefits: [],
-    active_meters: meters.map(serializeCustomerStateMeter),
-  };
+function customerState(deps: ApiDeps, customer: Customer) {
+  return presentCustomerState(deps, customer);
 }
 
 export function customerRoutes(deps: ApiDeps): RouteDefinition[] {

@@ -224,6 +224,8 @@ export function serializeBenefitGrant(grant: BenefitGrant, customer: Customer, b
     subscription_id: grant.subscriptionId,
     order_id: grant.orderId,
     customer_id: grant.customerId,
+    // Polar's deprecated alias, still serialized.
+    user_id: grant.customerId,
     benefit_id: grant.benefitId,
     error: null,
     customer: serializeCustomer(customer),

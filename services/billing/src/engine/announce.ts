@@ -1,10 +1,52 @@
-import { type ApiDeps, presentGrants, presentOrder, presentSubscription } from "@meterline/api";
-import type { BenefitGrant, IdGenerator, Order, Subscription, WebhookEventType } from "@meterline/core";
+import {
+  type ApiDeps,
+  presentGrants,
+  presentOrder,
+  presentProducts,
+  presentSubscription,
+  serializeBenefit,
+} from "@meterline/api";
+import type {
+  Benefit,
+  BenefitGrant,
+  IdGenerator,
+  Order,
+  Product,
+  Subscription,
+  WebhookEventType,
+} from "@meterline/core";
 
 export type Announcement =
   | { type: Extract<WebhookEventType, `subscription.${string}`>; subscription: Subscription }
   | { type: Extract<WebhookEventType, `order.${string}`>; order: Order }
-  | { type: Extract<WebhookEventType, `benefit_grant.${string}`>; grant: BenefitGrant };
+  | { type: Extract<WebhookEventType, `benefit_grant.${string}`>; grant: BenefitGrant }
+  | { type: Extract<WebhookEventType, `product.${string}`>; product: Product }
+  | { type: Extract<WebhookEventType, `benefit.${string}`>; benefit: Benefit };
+
+async function render(
+  repositories: Parameters<typeof announce>[0],
+  announcement: Announcement,
+): Promise<{ data: unknown; organizationId: string }> {
+  if ("subscription" in announcement) {
+    const { subscription } = announcement;
+    return { data: await presentSubscription(repositories, subscription), organizationId: subscription.organizationId };
+  }
+  if ("order" in announcement) {
+    return {
+      data: await presentOrder(repositories, announcement.order),
+      organizationId: announcement.order.organizationId,
+    };
+  }
+  if ("grant" in announcement) {
+    const { grant } = announcement;
+    return { data: (await presentGrants(repositories, [grant]))[0], organizationId: grant.organizationId };
+  }
+  if ("product" in announcement) {
+    const { product } = announcement;
+    return { data: (await presentProducts(repositories, [product]))[0], organizationId: product.organizationId };
+  }
+  return { data: serializeBenefit(announcement.benefit), organizationId: announcement.benefit.organizationId };
+}
 
 /**
  * Writes outbox records for changes made in the same transaction (`repositories` must be bound to
@@ -28,18 +70,7 @@ export async function announce(
 ): Promise<void> {
   const records = [];
   for (const announcement of announcements) {
-    let data: unknown;
-    let organizationId: string;
-    if ("subscription" in announcement) {
-      data = await presentSubscription(repositories, announcement.subscription);
-      organizationId = announcement.subscription.organizationId;
-    } else if ("order" in announcement) {
-      data = await presentOrder(repositories, announcement.order);
-      organizationId = announcement.order.organizationId;
-    } else {
-      data = (await presentGrants(repositories, [announcement.grant]))[0];
-      organizationId = announcement.grant.organizationId;
-    }
+    const { data, organizationId } = await render(repositories, announcement);
     records.push({ id: deps.ids.uuid(), organizationId, createdAt: deps.now, type: announcement.type, data });
   }
   await repositories.outbox.insert(records);

@@ -1,6 +1,6 @@
 import { createRepositories } from "@meterline/api";
 import type { Benefit, BenefitGrant, LogRecord, Subscription } from "@meterline/core";
-import { announce } from "./announce.js";
+import { type Announcement, announce } from "./announce.js";
 import type { BillingDeps } from "./billing-deps.js";
 import { systemKeys, systemRecord } from "./system-records.js";
 
@@ -10,13 +10,24 @@ interface GrantBookkeeping {
   lastCreditedUnits?: number;
   lastCreditedAt?: string;
   periodIndex?: number;
+  /** How often the grant was granted again after a revoke (a product change back and forth). */
+  generation?: number;
 }
 
 function bookkeeping(grant: BenefitGrant): GrantBookkeeping {
   return grant.properties as GrantBookkeeping;
 }
 
-/** New grant rows for each benefit of the product (inside the caller's transaction). */
+/** The grant's identity in record keys: a grant granted again credits and revokes under new keys. */
+function grantKey(grant: BenefitGrant): string {
+  const generation = bookkeeping(grant).generation ?? 0;
+  return generation === 0 ? grant.id : `${grant.id}:g${generation}`;
+}
+
+/**
+ * New grant rows for each benefit of the product (inside the caller's transaction). They are
+ * granted by their first credit, once the period they start in is paid (`creditGrants`).
+ */
 export function newGrants(
   deps: Pick<BillingDeps, "ids">,
   subscription: Subscription,
@@ -32,7 +43,7 @@ export function newGrants(
     benefitId,
     subscriptionId: subscription.id,
     orderId: null,
-    grantedAt: now,
+    grantedAt: null,
     revokedAt: null,
     properties: {},
   }));
@@ -50,35 +61,46 @@ function benefitEvent(
     customerId: grant.customerId,
     name,
     metadata: { benefit_id: benefit.id, benefit_grant_id: grant.id, benefit_type: benefit.properties.type },
-    externalId: systemKeys.benefitEvent(name, grant.id, periodIndex),
+    externalId: systemKeys.benefitEvent(name, grantKey(grant), periodIndex),
   });
 }
 
+function needsCredit(grant: BenefitGrant, periodIndex: number, only?: ReadonlySet<string>): boolean {
+  return (
+    grant.revokedAt === null && (bookkeeping(grant).periodIndex ?? -1) < periodIndex && (only?.has(grant.id) ?? true)
+  );
+}
+
 /**
- * Credits the subscription's granted benefits for `periodIndex`: a `meter.credited` of the
- * benefit's units for meter_credit benefits, and the `benefit.granted`/`benefit.cycled` record.
- * Idempotent: the records carry deterministic external ids, and a grant already credited for the
- * period is left alone (so `benefit_grant.cycled` is announced once).
+ * Credits the subscription's live grants for `periodIndex`: a `meter.credited` of the benefit's
+ * units for meter_credit benefits, and the `benefit.granted`/`benefit.cycled` record. A grant's
+ * first credit grants it (`benefit_grant.created`), later ones cycle it (`benefit_grant.cycled`).
+ * Idempotent, also when two runs overlap: the records carry deterministic external ids, and the
+ * grants are re-read under the subscription's row lock, so each is announced once per period.
+ * `only` limits the credit to some grants (benefits added mid-period by a product change).
  */
-export async function creditGrants(deps: BillingDeps, subscription: Subscription, periodIndex: number): Promise<void> {
-  const grants = (await deps.benefits.grantsOfSubscription(subscription.id)).filter(
-    (grant) =>
-      grant.grantedAt !== null && grant.revokedAt === null && (bookkeeping(grant).periodIndex ?? -1) < periodIndex,
+export async function creditGrants(
+  deps: BillingDeps,
+  subscription: Subscription,
+  periodIndex: number,
+  only?: ReadonlySet<string>,
+): Promise<void> {
+  const grants = (await deps.benefits.grantsOfSubscription(subscription.id)).filter((grant) =>
+    needsCredit(grant, periodIndex, only),
   );
   if (grants.length === 0) return;
   const benefits = await deps.benefits.getMany(
     [subscription.organizationId],
     grants.map((grant) => grant.benefitId),
-    {
-      includeDeleted: true,
-    },
+    { includeDeleted: true },
   );
   const now = deps.clock.now();
   const records: LogRecord[] = [];
-  const updated: BenefitGrant[] = [];
+  const updated: Array<{ grant: BenefitGrant; first: boolean }> = [];
   for (const grant of grants) {
     const benefit = benefits.find((candidate) => candidate.id === grant.benefitId);
     if (benefit === undefined) continue;
+    const first = bookkeeping(grant).periodIndex === undefined;
     const properties: GrantBookkeeping = { ...bookkeeping(grant), periodIndex };
     if (benefit.properties.type === "meter_credit") {
       records.push(
@@ -91,7 +113,7 @@ export async function creditGrants(deps: BillingDeps, subscription: Subscription
             units: benefit.properties.units,
             rollover: benefit.properties.rollover,
           },
-          externalId: systemKeys.credit(grant.id, periodIndex),
+          externalId: systemKeys.credit(grantKey(grant), periodIndex),
         }),
       );
       Object.assign(properties, {
@@ -100,41 +122,51 @@ export async function creditGrants(deps: BillingDeps, subscription: Subscription
         lastCreditedAt: now.toISOString(),
       });
     }
-    records.push(
-      benefitEvent(deps, grant, benefit, periodIndex === 0 ? "benefit.granted" : "benefit.cycled", periodIndex),
-    );
-    updated.push({ ...grant, modifiedAt: now, properties });
+    records.push(benefitEvent(deps, grant, benefit, first ? "benefit.granted" : "benefit.cycled", periodIndex));
+    updated.push({ grant: { ...grant, grantedAt: grant.grantedAt ?? now, modifiedAt: now, properties }, first });
   }
   await deps.log.append(records);
   await deps.db.transaction(async (tx) => {
     const repositories = createRepositories(tx);
-    for (const grant of updated) await repositories.benefits.updateGrant(grant);
+    await repositories.subscriptions.getForUpdate(subscription.id);
+    const current = await repositories.benefits.grantsOfSubscription(subscription.id);
+    const due = updated.filter(({ grant }) => {
+      const stored = current.find((candidate) => candidate.id === grant.id);
+      return stored !== undefined && needsCredit(stored, periodIndex);
+    });
+    for (const { grant } of due) await repositories.benefits.updateGrant(grant);
     await announce(
       repositories,
       { ids: deps.ids, now },
-      updated.map((grant) => ({
-        type: periodIndex === 0 ? ("benefit_grant.created" as const) : ("benefit_grant.cycled" as const),
-        grant,
-      })),
+      due.map(
+        ({ grant, first }): Announcement => ({
+          type: first ? "benefit_grant.created" : "benefit_grant.cycled",
+          grant,
+        }),
+      ),
     );
   });
 }
 
 /**
- * Revokes the subscription's grants: each meter_credit grant takes back its last credit
- * (`meter.credited` with −units; spec metering §7.4), and `benefit_grant.revoked` is announced.
+ * Revokes the subscription's live grants (only those of `benefitIds` when given): each
+ * meter_credit grant takes back its last credit (`meter.credited` with −units; spec metering
+ * §7.4), and `benefit_grant.revoked` is announced for the grants that had been granted. Safe when
+ * two runs overlap, like `creditGrants`.
  */
-export async function revokeGrants(deps: BillingDeps, subscription: Subscription): Promise<void> {
-  const grants = (await deps.benefits.grantsOfSubscription(subscription.id)).filter(
-    (grant) => grant.revokedAt === null,
-  );
+export async function revokeGrants(
+  deps: BillingDeps,
+  subscription: Subscription,
+  options: { benefitIds?: readonly string[] } = {},
+): Promise<void> {
+  const isLive = (grant: BenefitGrant) =>
+    grant.revokedAt === null && (options.benefitIds?.includes(grant.benefitId) ?? true);
+  const grants = (await deps.benefits.grantsOfSubscription(subscription.id)).filter(isLive);
   if (grants.length === 0) return;
   const benefits = await deps.benefits.getMany(
     [subscription.organizationId],
     grants.map((grant) => grant.benefitId),
-    {
-      includeDeleted: true,
-    },
+    { includeDeleted: true },
   );
   const now = deps.clock.now();
   const records: LogRecord[] = [];
@@ -153,11 +185,12 @@ export async function revokeGrants(deps: BillingDeps, subscription: Subscription
             units: -(book.lastCreditedUnits ?? 0),
             rollover: benefit.properties.type === "meter_credit" ? benefit.properties.rollover : false,
           },
-          externalId: systemKeys.revoke(grant.id),
+          externalId: systemKeys.revoke(grantKey(grant)),
         }),
       );
     }
-    if (benefit !== undefined) records.push(benefitEvent(deps, grant, benefit, "benefit.revoked", -1));
+    if (benefit !== undefined && grant.grantedAt !== null)
+      records.push(benefitEvent(deps, grant, benefit, "benefit.revoked", -1));
     revoked.push({
       ...grant,
       modifiedAt: now,
@@ -169,11 +202,60 @@ export async function revokeGrants(deps: BillingDeps, subscription: Subscription
   await deps.log.append(records);
   await deps.db.transaction(async (tx) => {
     const repositories = createRepositories(tx);
-    for (const grant of revoked) await repositories.benefits.updateGrant(grant);
+    await repositories.subscriptions.getForUpdate(subscription.id);
+    const current = await repositories.benefits.grantsOfSubscription(subscription.id);
+    const due = revoked.filter((grant) => current.some((stored) => stored.id === grant.id && isLive(stored)));
+    for (const grant of due) await repositories.benefits.updateGrant(grant);
     await announce(
       repositories,
       { ids: deps.ids, now },
-      revoked.map((grant) => ({ type: "benefit_grant.revoked" as const, grant })),
+      due
+        .filter((grant) => grant.grantedAt !== null)
+        .map((grant) => ({ type: "benefit_grant.revoked" as const, grant })),
     );
   });
+}
+
+/**
+ * Makes the subscription's live grants match `benefitIds` (a product change, or the product's
+ * benefits replaced): grants of benefits no longer there are revoked; new benefits get a grant (a
+ * revoked one is granted again) credited at once for the current period.
+ */
+export async function syncGrants(
+  deps: BillingDeps,
+  subscription: Subscription,
+  benefitIds: readonly string[],
+): Promise<void> {
+  const grants = await deps.benefits.grantsOfSubscription(subscription.id);
+  const removed = grants.filter((grant) => grant.revokedAt === null && !benefitIds.includes(grant.benefitId));
+  if (removed.length > 0) {
+    await revokeGrants(deps, subscription, { benefitIds: removed.map((grant) => grant.benefitId) });
+  }
+  const now = deps.clock.now();
+  const added: string[] = [];
+  await deps.db.transaction(async (tx) => {
+    const repositories = createRepositories(tx);
+    await repositories.subscriptions.getForUpdate(subscription.id);
+    const current = await repositories.benefits.grantsOfSubscription(subscription.id);
+    for (const benefitId of benefitIds) {
+      const existing = current.find((grant) => grant.benefitId === benefitId);
+      if (existing === undefined) {
+        const [grant] = newGrants(deps, subscription, [benefitId], now);
+        if (grant === undefined) continue;
+        await repositories.benefits.insertGrant(grant);
+        added.push(grant.id);
+      } else if (existing.revokedAt !== null) {
+        const generation = (bookkeeping(existing).generation ?? 0) + 1;
+        await repositories.benefits.updateGrant({
+          ...existing,
+          modifiedAt: now,
+          grantedAt: null,
+          revokedAt: null,
+          properties: { generation } as GrantBookkeeping,
+        });
+        added.push(existing.id);
+      }
+    }
+  });
+  if (added.length > 0) await creditGrants(deps, subscription, subscription.periodIndex, new Set(added));
 }

@@ -18,7 +18,7 @@ import type { BillingMeters, ClosedWindow } from "./usage-windows.js";
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** `Jul 1, 2025` (UTC), as in Polar's static line labels. */
-function shortDate(date: Date): string {
+export function shortDate(date: Date): string {
   return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`;
 }
 
@@ -71,6 +71,8 @@ export function meteredLines(
 /**
  * An order from its lines: amounts from the core formula (the discount applies once, to the whole
  * subtotal, usage included), paid at once when nothing is owed, else as the payment provider says.
+ * Proration lines are left out of the discount's base: they are priced net of the discount already
+ * (spec billing §6.3, Engine 2025-09), so discounting them again would count it twice.
  */
 export function buildOrder(input: {
   ids: IdGenerator;
@@ -83,7 +85,20 @@ export function buildOrder(input: {
   /** Billing details start as the customer's (spec billing §6.1). */
   customer: Customer;
 }): Order {
-  const totals = orderTotals(input.items, input.discount?.terms ?? null);
+  const discountable = orderTotals(
+    input.items.filter((item) => !item.proration),
+    input.discount?.terms ?? null,
+  );
+  const subtotalAmount = orderTotals(input.items).subtotalAmount;
+  const netAmount = subtotalAmount - discountable.discountAmount;
+  const totals = {
+    subtotalAmount,
+    discountAmount: discountable.discountAmount,
+    netAmount,
+    // Meterline computes no tax yet (core `orderTotals`).
+    taxAmount: discountable.taxAmount,
+    totalAmount: netAmount + discountable.taxAmount,
+  };
   const order: Order = {
     id: input.ids.uuid(),
     organizationId: input.subscription.organizationId,

@@ -1,8 +1,8 @@
 import { createRepositories } from "@meterline/api";
 import {
-  addInterval,
   type Discount,
   discountRepetitionExpired,
+  nextPeriod,
   type Order,
   rolloverUnits,
   type Subscription,
@@ -68,10 +68,9 @@ export async function cycleSubscription(deps: BillingDeps, subscriptionId: strin
   }
 
   const nextIndex = periodIndex + 1;
-  const next = {
-    start: subscription.currentPeriodEnd,
-    end: addInterval(subscription.anchor, nextIndex + 1, subscription.recurringInterval),
-  };
+  // The period after the one ending now, by the anchor rule. The anchor's own count, not
+  // `nextIndex`: a product change to another interval restarts the anchor mid-way.
+  const next = nextPeriod(subscription.anchor, subscription.currentPeriodEnd, subscription.recurringInterval);
   const meters = await billingMetersOf(deps, subscription);
   const windows = await closeWindows(deps, subscription, nextIndex, meters.meters);
   const { product, prices, customer, discount } = await loadCycleContext(deps, subscription);
@@ -159,14 +158,15 @@ export async function settlePeriod(deps: BillingDeps, subscriptionId: string, pe
     periodIndex === 0
       ? await deps.orders.getByIdempotencyKey(subscription.organizationId, `create:${subscription.id}`)
       : await deps.orders.getByIdempotencyKey(subscription.organizationId, `cycle:${subscription.id}:${periodIndex}`);
-  // Benefits credit on activation, and at each cycle once its order is paid (spec billing §9).
-  if (periodIndex === 0 || order?.status === "paid") await creditGrants(deps, subscription, periodIndex);
+  // Benefits credit at activation and at each cycle, once the period's order is paid (spec billing
+  // §9): with the manual payment provider that is when the order is marked paid.
+  if (order?.status === "paid") await creditGrants(deps, subscription, periodIndex);
   await deps.subscriptions.markSettled(subscription.id, periodIndex);
 }
 
 /** Ends a live subscription at `at` (status canceled) and announces it, in one transaction. */
 export async function endSubscription(
-  deps: BillingDeps,
+  deps: Pick<BillingDeps, "db" | "clock" | "ids">,
   subscription: Subscription,
   at: Date,
   announcements: Array<"subscription.updated" | "subscription.canceled" | "subscription.revoked">,
@@ -225,6 +225,8 @@ export async function finalizeSubscription(deps: BillingDeps, subscriptionId: st
     });
     await deps.db.transaction(async (tx) => {
       const repositories = createRepositories(tx);
+      // Under the row lock: a revoke's own call and the worker's job may both get here.
+      await repositories.subscriptions.getForUpdate(subscription.id);
       const { order: stored, created } = await repositories.orders.insert(order, `final:${subscription.id}`);
       if (created) {
         await repositories.subscriptions.takePendingItems(

@@ -197,7 +197,7 @@ async function mutate(
   });
 }
 
-function alreadyCanceled(): DomainError {
+export function alreadyCanceled(): DomainError {
   return new DomainError(
     "ALREADY_CANCELED_SUBSCRIPTION",
     "forbidden",
@@ -262,7 +262,7 @@ export async function uncancel(deps: BillingDeps, subscription: Subscription): P
  * once the window is materialized (ARCHITECTURE §7: revoking bills pending usage).
  */
 export async function revoke(
-  deps: BillingDeps,
+  deps: Pick<BillingDeps, "db" | "clock" | "ids" | "jobs">,
   subscription: Subscription,
   reason: CancellationReason | null,
   comment: string | null,

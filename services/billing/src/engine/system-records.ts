@@ -12,6 +12,12 @@ export const systemKeys = {
     `meterline:rollover:${subscriptionId}:${periodIndex}:${meterId}`,
   credit: (grantId: string, periodIndex: number) => `meterline:credit:${grantId}:${periodIndex}`,
   revoke: (grantId: string) => `meterline:revoke:${grantId}`,
+  /** A product change closes the old prices' windows (`change` = period and instant of the change). */
+  changeReset: (subscriptionId: string, change: string, meterId: string) =>
+    `meterline:change-reset:${subscriptionId}:${change}:${meterId}`,
+  /** The credits left in a window a product change closed, carried into the next one. */
+  changeCarry: (subscriptionId: string, change: string, meterId: string, rollover: boolean) =>
+    `meterline:change-carry:${subscriptionId}:${change}:${meterId}:${rollover ? "rollover" : "plain"}`,
   benefitEvent: (name: string, grantId: string, periodIndex: number) => `meterline:${name}:${grantId}:${periodIndex}`,
 };
 

@@ -64,10 +64,12 @@ export async function closeWindows(
   subscription: Subscription,
   periodIndex: number,
   meters: readonly Meter[],
+  /** The resets' external ids; a product change closes its windows mid-period under its own keys. */
+  resetKey: (meterId: string) => string = (meterId) => systemKeys.reset(subscription.id, periodIndex, meterId),
 ): Promise<Map<string, ClosedWindow>> {
   const closed = new Map<string, ClosedWindow>();
   if (meters.length === 0) return closed;
-  const keys = meters.map((meter) => systemKeys.reset(subscription.id, periodIndex, meter.id));
+  const keys = meters.map((meter) => resetKey(meter.id));
   await deps.log.append(
     meters.map((meter, index) =>
       systemRecord(deps, {
