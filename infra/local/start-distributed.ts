@@ -40,14 +40,18 @@ export interface ServiceProcess {
   child: ChildProcess;
 }
 
-/** Starts one service with `env`, its output prefixed with its name on this process's stdout. */
+/**
+ * Starts one service with `env`, its output prefixed with its name on this process's stdout.
+ * `nodeFlags` go before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept).
+ */
 export function startService(
   name: ServiceName,
   port: number,
   env: NodeJS.ProcessEnv,
   output?: (line: string) => void,
+  nodeFlags: readonly string[] = [],
 ): ServiceProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, `services/${name}/src/main.ts`)], {
+  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", join(root, `services/${name}/src/main.ts`)], {
     cwd: root,
     env: { ...env, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],

@@ -38,7 +38,13 @@ export class StreamingWorkload {
       prefix: `${this.options.prefix}-${index}`,
     });
     const events = generated?.events ?? [];
-    return { index, token: tenant.token, body: JSON.stringify({ events }), events: events.length, data: { tenant, events } };
+    return {
+      index,
+      token: tenant.token,
+      body: JSON.stringify({ events }),
+      events: events.length,
+      data: { tenant, events },
+    };
   }
 
   /** Batches `[from, to)` one after the other; undefined past `to`. */
@@ -58,7 +64,10 @@ export class RunningTotals {
   readonly meterTotals = new Map<string, number>();
   readonly customerMeters = new Map<string, number>();
   readonly customerEvents = new Map<string, number>();
-  private readonly lookups = new Map<Tenant, { byId: Map<string, TenantCustomer>; byExternalId: Map<string, TenantCustomer> }>();
+  private readonly lookups = new Map<
+    Tenant,
+    { byId: Map<string, TenantCustomer>; byExternalId: Map<string, TenantCustomer> }
+  >();
   total = 0;
 
   add(tenant: Tenant, events: readonly WireEvent[]): void {
