@@ -149,6 +149,9 @@ CREATE TABLE IF NOT EXISTS subscription_meters (
 
 CREATE TABLE IF NOT EXISTS orders (
   id uuid PRIMARY KEY,
+  -- Insertion order: breaks ties between orders created at the same instant (a catch-up run
+  -- cycles several periods at one clock reading), so lists keep period order.
+  seq bigserial NOT NULL,
   organization_id uuid NOT NULL REFERENCES organizations (id),
   created_at timestamptz NOT NULL,
   modified_at timestamptz,

@@ -248,7 +248,7 @@ export class OrderRepository {
   }
 
   async ofSubscription(subscriptionId: string): Promise<StoredOrder[]> {
-    const rows = await this.db.query<OrderRow>(`${SELECT} WHERE o.subscription_id = $1 ORDER BY o.created_at, o.id`, [
+    const rows = await this.db.query<OrderRow>(`${SELECT} WHERE o.subscription_id = $1 ORDER BY o.created_at, o.seq`, [
       subscriptionId,
     ]);
     return rows.map(toOrder);
@@ -274,7 +274,7 @@ export class OrderRepository {
     const [count, rows] = await Promise.all([
       this.db.query<{ total: number }>(`SELECT count(*)::int8 AS total FROM orders o WHERE ${whereSql}`, params.values),
       this.db.query<OrderRow>(
-        `${SELECT} WHERE ${whereSql} ORDER BY ${orderBySql(query.sort, SORT_COLUMNS, "o.id")} ${pageSql(query.page)}`,
+        `${SELECT} WHERE ${whereSql} ORDER BY ${orderBySql(query.sort, SORT_COLUMNS, query.sort[0]?.direction === "desc" ? "o.seq DESC" : "o.seq")} ${pageSql(query.page)}`,
         params.values,
       ),
     ]);

@@ -16,6 +16,8 @@ import type {
   WebhookEventType,
 } from "@meterline/core";
 
+import { CYCLE_READS, memoizedReads } from "./memoized-reads.js";
+
 export type Announcement =
   | { type: Extract<WebhookEventType, `subscription.${string}`>; subscription: Subscription }
   | { type: Extract<WebhookEventType, `order.${string}`>; order: Order }
@@ -48,6 +50,14 @@ async function render(
   return { data: serializeBenefit(announcement.benefit), organizationId: announcement.benefit.organizationId };
 }
 
+function subjectOf(announcement: Announcement): object {
+  if ("subscription" in announcement) return announcement.subscription;
+  if ("order" in announcement) return announcement.order;
+  if ("grant" in announcement) return announcement.grant;
+  if ("product" in announcement) return announcement.product;
+  return announcement.benefit;
+}
+
 /**
  * Writes outbox records for changes made in the same transaction (`repositories` must be bound to
  * it): the payload is rendered now, by the same presenters the API answers with.
@@ -68,9 +78,19 @@ export async function announce(
   deps: { ids: IdGenerator; now: Date },
   announcements: readonly Announcement[],
 ): Promise<void> {
+  const reads = memoizedReads(repositories, CYCLE_READS);
+  // `order.created` and `order.paid` of one order (or a subscription's `created` and `active`)
+  // carry the same object: render it once.
+  const rendered = new Map<object, Promise<{ data: unknown; organizationId: string }>>();
   const records = [];
   for (const announcement of announcements) {
-    const { data, organizationId } = await render(repositories, announcement);
+    const subject = subjectOf(announcement);
+    let payload = rendered.get(subject);
+    if (payload === undefined) {
+      payload = render(reads, announcement);
+      rendered.set(subject, payload);
+    }
+    const { data, organizationId } = await payload;
     records.push({ id: deps.ids.uuid(), organizationId, createdAt: deps.now, type: announcement.type, data });
   }
   await repositories.outbox.insert(records);

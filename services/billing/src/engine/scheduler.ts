@@ -1,5 +1,9 @@
+import type { LogRecord, Subscription } from "@meterline/core";
 import type { BillingDeps } from "./billing-deps.js";
 import { cycleSubscription, finalizeSubscription, settlePeriod } from "./subscription-cycle.js";
+import { systemKeys } from "./system-records.js";
+import { billingMetersOf, resetRecords } from "./usage-windows.js";
+import { waitForMaterialized } from "./wait-for-materialized.js";
 
 const JOB_OPTIONS = { maxAttempts: 20, backoffMs: 1000 };
 
@@ -15,6 +19,14 @@ export async function scheduleDue(deps: BillingDeps, limit = 500): Promise<numbe
   const subscriptions = await deps.subscriptions.needingWork(now, limit);
   let enqueued = 0;
   for (const subscription of subscriptions) {
+    if (
+      subscription.endedAt === null &&
+      subscription.settledPeriodIndex === subscription.periodIndex &&
+      !subscription.cancelAtPeriodEnd
+    ) {
+      // Plain cycles are done in batches below: one append and one wait for many subscriptions.
+      continue;
+    }
     const payload = { subscriptionId: subscription.id, periodIndex: subscription.periodIndex };
     let result: { created: boolean };
     if (subscription.endedAt !== null) {
@@ -39,7 +51,52 @@ export async function scheduleDue(deps: BillingDeps, limit = 500): Promise<numbe
     }
     if (result.created) enqueued += 1;
   }
-  return enqueued;
+  const cycles = subscriptions.filter(
+    (subscription) =>
+      subscription.endedAt === null &&
+      subscription.settledPeriodIndex === subscription.periodIndex &&
+      !subscription.cancelAtPeriodEnd,
+  );
+  for (let start = 0; start < cycles.length; start += CYCLE_BATCH)
+    await cycleDue(deps, cycles.slice(start, start + CYCLE_BATCH));
+  return enqueued + cycles.length;
+}
+
+const CYCLE_BATCH = 200;
+
+/**
+ * Cycles many due subscriptions together. Closing a window means appending a reset and waiting for
+ * the materializer; done one subscription at a time that wait dominates. Here every reset of the
+ * batch goes into one append and one wait per organization, then each subscription is cycled from
+ * its already-closed windows. Each step stays idempotent, so a crash is resumed by the next run;
+ * a subscription that fails is left to it.
+ */
+export async function cycleDue(deps: BillingDeps, subscriptions: readonly Subscription[]): Promise<void> {
+  const due = subscriptions.filter((subscription) => subscription.currentPeriodEnd <= deps.clock.now());
+  const records: LogRecord[] = [];
+  for (const subscription of due) {
+    const { meters } = await billingMetersOf(deps, subscription);
+    const nextIndex = subscription.periodIndex + 1;
+    records.push(
+      ...resetRecords(deps, subscription, meters, (meterId) => systemKeys.reset(subscription.id, nextIndex, meterId)),
+    );
+  }
+  for (let start = 0; start < records.length; start += 1000) await deps.log.append(records.slice(start, start + 1000));
+  for (const organizationId of new Set(due.map((subscription) => subscription.organizationId))) {
+    await waitForMaterialized(deps, organizationId);
+  }
+  for (const subscription of due) {
+    try {
+      await cycleSubscription(deps, subscription.id, subscription.periodIndex, { resetsClosed: true });
+    } catch {
+      // Handed to a job of its own, which retries with backoff and reports its error.
+      await deps.jobs.enqueue(
+        "billing.cycleSubscription",
+        { subscriptionId: subscription.id, periodIndex: subscription.periodIndex },
+        { id: `billing.cycle:${subscription.id}:${subscription.periodIndex}`, ...JOB_OPTIONS },
+      );
+    }
+  }
 }
 
 /**
@@ -53,13 +110,17 @@ export async function runDueWork(deps: BillingDeps, maxRounds = 100): Promise<nu
   for (let round = 0; round < maxRounds; round++) {
     const subscriptions = await deps.subscriptions.needingWork(deps.clock.now(), 500);
     if (subscriptions.length === 0) return done;
+    const batch: Subscription[] = [];
     for (const subscription of subscriptions) {
       if (subscription.endedAt !== null) await finalizeSubscription(deps, subscription.id);
       else if (subscription.settledPeriodIndex !== subscription.periodIndex)
         await settlePeriod(deps, subscription.id, subscription.periodIndex);
-      else await cycleSubscription(deps, subscription.id, subscription.periodIndex);
+      else if (subscription.cancelAtPeriodEnd) await cycleSubscription(deps, subscription.id, subscription.periodIndex);
+      else batch.push(subscription);
       done += 1;
     }
+    for (let start = 0; start < batch.length; start += CYCLE_BATCH)
+      await cycleDue(deps, batch.slice(start, start + CYCLE_BATCH));
   }
   return done;
 }

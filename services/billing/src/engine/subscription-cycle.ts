@@ -11,9 +11,10 @@ import {
 import { type Announcement, announce } from "./announce.js";
 import { creditGrants, revokeGrants } from "./benefit-grants.js";
 import type { BillingDeps } from "./billing-deps.js";
+import { CYCLE_READS, memoizedReads } from "./memoized-reads.js";
 import { buildOrder, meteredLines, staticLines } from "./order-builder.js";
 import { systemKeys, systemRecord } from "./system-records.js";
-import { billingMetersOf, closeWindows } from "./usage-windows.js";
+import { billingMetersOf, type ClosedWindow, closeWindows, readClosedWindows } from "./usage-windows.js";
 
 /**
  * Whether a subscription's discount still applies to a cycle starting at `periodStart`
@@ -53,10 +54,18 @@ async function loadCycleContext(deps: BillingDeps, subscription: Subscription) {
  * period (rollover and benefit credits). A subscription set to cancel ends here instead, with a
  * final usage order.
  */
-export async function cycleSubscription(deps: BillingDeps, subscriptionId: string, periodIndex: number): Promise<void> {
+export async function cycleSubscription(
+  deps: BillingDeps,
+  subscriptionId: string,
+  periodIndex: number,
+  /** A batch already appended and materialized this cycle's resets (`cycleDue`): only read them. */
+  options: { resetsClosed?: boolean } = {},
+): Promise<void> {
   const subscription = await deps.subscriptions.getById(subscriptionId);
   if (subscription === null) return;
   if (subscription.endedAt !== null) return finalizeSubscription(deps, subscriptionId);
+  // The catalog and the customer do not change during a cycle: read each once.
+  deps = { ...deps, ...memoizedReads(deps, CYCLE_READS) };
   if (subscription.periodIndex > periodIndex) return settlePeriod(deps, subscriptionId, subscription.periodIndex);
   if (subscription.periodIndex < periodIndex || subscription.currentPeriodEnd > deps.clock.now()) return;
   if (subscription.cancelAtPeriodEnd) {
@@ -72,7 +81,11 @@ export async function cycleSubscription(deps: BillingDeps, subscriptionId: strin
   // `nextIndex`: a product change to another interval restarts the anchor mid-way.
   const next = nextPeriod(subscription.anchor, subscription.currentPeriodEnd, subscription.recurringInterval);
   const meters = await billingMetersOf(deps, subscription);
-  const windows = await closeWindows(deps, subscription, nextIndex, meters.meters);
+  const windows = options.resetsClosed
+    ? await readClosedWindows(deps, subscription, meters.meters, (meterId) =>
+        systemKeys.reset(subscription.id, nextIndex, meterId),
+      )
+    : await closeWindows(deps, subscription, nextIndex, meters.meters);
   const { product, prices, customer, discount } = await loadCycleContext(deps, subscription);
   // The discount is re-evaluated for the new period before the order is built (spec billing §7.4).
   const applies = discountStillApplies(discount, subscription, next.start);
@@ -119,7 +132,8 @@ export async function cycleSubscription(deps: BillingDeps, subscriptionId: strin
     if (created) announcements.push(...orderAnnouncements(stored));
     await announce(repositories, { ids: deps.ids, now }, announcements);
   });
-  await settlePeriod(deps, subscriptionId, nextIndex);
+  // The new period's resets are the ones just read: settle from the same windows, no second close.
+  await settlePeriod(deps, subscriptionId, nextIndex, windows);
 }
 
 function orderAnnouncements(order: Order): Announcement[] {
@@ -132,12 +146,18 @@ function orderAnnouncements(order: Order): Announcement[] {
  * the window starts when the subscription does), the rollover of credits out of the window the
  * resets closed, and — once the period's order is paid — the benefit credits.
  */
-export async function settlePeriod(deps: BillingDeps, subscriptionId: string, periodIndex: number): Promise<void> {
+export async function settlePeriod(
+  deps: BillingDeps,
+  subscriptionId: string,
+  periodIndex: number,
+  /** The windows the period's resets closed, when the caller just read them. */
+  closed?: Map<string, ClosedWindow>,
+): Promise<void> {
   const subscription = await deps.subscriptions.getById(subscriptionId);
   if (subscription === null || subscription.endedAt !== null || subscription.periodIndex !== periodIndex) return;
   if (subscription.settledPeriodIndex === periodIndex) return;
-  const meters = await billingMetersOf(deps, subscription);
-  const windows = await closeWindows(deps, subscription, periodIndex, meters.meters);
+  const windows =
+    closed ?? (await closeWindows(deps, subscription, periodIndex, (await billingMetersOf(deps, subscription)).meters));
   if (periodIndex > 0) {
     const rollovers = [...windows.values()].flatMap(({ meter, consumedUnits, window }) => {
       const units = rolloverUnits({ usage: consumedUnits, credits: window.credits });

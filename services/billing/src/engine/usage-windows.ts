@@ -1,6 +1,7 @@
 import {
   type CustomerWindow,
   finalizeAggregate,
+  type LogRecord,
   type Meter,
   type MeteredPrice,
   nonNegativeRunningSum,
@@ -52,6 +53,24 @@ export interface ClosedWindow {
   hasActivity: boolean;
 }
 
+/** The `meter.reset` records that close a subscription's windows (deterministic external ids). */
+export function resetRecords(
+  deps: BillingDeps,
+  subscription: Subscription,
+  meters: readonly Meter[],
+  resetKey: (meterId: string) => string,
+): LogRecord[] {
+  return meters.map((meter) =>
+    systemRecord(deps, {
+      organizationId: subscription.organizationId,
+      customerId: subscription.customerId,
+      name: "meter.reset",
+      metadata: { meter_id: meter.id },
+      externalId: resetKey(meter.id),
+    }),
+  );
+}
+
 /**
  * Closes the subscription's windows for `periodIndex` and reads them (invariants 5–6): appends a
  * `meter.reset` per meter (deterministic external ids, so a retry appends nothing), waits until
@@ -67,21 +86,25 @@ export async function closeWindows(
   /** The resets' external ids; a product change closes its windows mid-period under its own keys. */
   resetKey: (meterId: string) => string = (meterId) => systemKeys.reset(subscription.id, periodIndex, meterId),
 ): Promise<Map<string, ClosedWindow>> {
+  if (meters.length === 0) return new Map();
+  await deps.log.append(resetRecords(deps, subscription, meters, resetKey));
+  await waitForMaterialized(deps, subscription.organizationId);
+  return readClosedWindows(deps, subscription, meters, resetKey);
+}
+
+/**
+ * Reads windows whose resets are already appended and materialized (after `closeWindows`, or
+ * after a batch appended the resets of many subscriptions and waited once for all of them).
+ */
+export async function readClosedWindows(
+  deps: BillingDeps,
+  subscription: Subscription,
+  meters: readonly Meter[],
+  resetKey: (meterId: string) => string,
+): Promise<Map<string, ClosedWindow>> {
   const closed = new Map<string, ClosedWindow>();
   if (meters.length === 0) return closed;
   const keys = meters.map((meter) => resetKey(meter.id));
-  await deps.log.append(
-    meters.map((meter, index) =>
-      systemRecord(deps, {
-        organizationId: subscription.organizationId,
-        customerId: subscription.customerId,
-        name: "meter.reset",
-        metadata: { meter_id: meter.id },
-        externalId: keys[index] as string,
-      }),
-    ),
-  );
-  await waitForMaterialized(deps, subscription.organizationId);
   const resets = await deps.store.findByExternalIds(subscription.organizationId, keys);
   const customer = (await deps.customers.getMany([subscription.organizationId], [subscription.customerId]))[0];
   if (customer === undefined) throw new Error(`Subscription ${subscription.id} has no customer`);
