@@ -69,6 +69,26 @@ export function meteredLines(
 }
 
 /**
+ * An order's lines in the Engine's order (spec billing §6.2): static lines, then proration lines,
+ * then metered lines by `product_price_id` (§5.3) — usage billed at an old price after a product
+ * change included, wherever it was left pending.
+ */
+export function orderLines(
+  staticItems: readonly OrderItem[],
+  pending: readonly OrderItem[],
+  metered: readonly OrderItem[],
+): OrderItem[] {
+  const byPrice = [...pending.filter((item) => !item.proration), ...metered].sort((a, b) =>
+    (a.productPriceId ?? "") < (b.productPriceId ?? "")
+      ? -1
+      : (a.productPriceId ?? "") > (b.productPriceId ?? "")
+        ? 1
+        : 0,
+  );
+  return [...staticItems, ...pending.filter((item) => item.proration), ...byPrice];
+}
+
+/**
  * An order from its lines: amounts from the core formula (the discount applies once, to the whole
  * subtotal, usage included), paid at once when nothing is owed, else as the payment provider says.
  * Proration lines are left out of the discount's base: they are priced net of the discount already

@@ -14,7 +14,7 @@ import {
 import { type Announcement, announce } from "./announce.js";
 import { syncGrants } from "./benefit-grants.js";
 import type { BillingDeps } from "./billing-deps.js";
-import { buildOrder, meteredLines, shortDate } from "./order-builder.js";
+import { buildOrder, meteredLines, orderLines, shortDate } from "./order-builder.js";
 import { cycleSubscription } from "./subscription-cycle.js";
 import { alreadyCanceled, subscriptionPrices } from "./subscription-service.js";
 import { systemKeys, systemRecord } from "./system-records.js";
@@ -49,22 +49,23 @@ function checkTarget(subscription: Subscription, product: Product): void {
 }
 
 /**
- * The old metered prices' usage up to the change, billed at the old prices: their windows close
- * now (resets under the change's keys), each window with usage becomes a line, and the credits
- * left in it are carried into the new window (the rollover part stays rollover), so a change
- * neither loses nor doubles what the customer was credited.
+ * The old metered prices' usage up to the change, billed at the old prices: the windows of every
+ * meter either product bills close now (resets under the change's keys), each old price's window
+ * with usage becomes a line, and the credits left in a window are carried into the new one (the
+ * rollover part stays rollover), so a change neither loses nor doubles what the customer was
+ * credited. A meter only the new product bills closes too, unbilled: its usage before the change
+ * was not priced by the product the customer was on, and the new price starts counting now.
  */
 async function closeOldUsage(
   deps: BillingDeps,
   subscription: Subscription,
   meteredPrices: MeteredPrice[],
+  newMeterIds: readonly string[],
   change: string,
 ): Promise<OrderItem[]> {
-  if (meteredPrices.length === 0) return [];
-  const meters = await deps.meters.getMany(
-    [subscription.organizationId],
-    [...new Set(meteredPrices.map((price) => price.meterId))],
-  );
+  const meterIds = [...new Set([...meteredPrices.map((price) => price.meterId), ...newMeterIds])];
+  if (meterIds.length === 0) return [];
+  const meters = await deps.meters.getMany([subscription.organizationId], meterIds);
   const windows = await closeWindows(deps, subscription, subscription.periodIndex, meters, (meterId) =>
     systemKeys.changeReset(subscription.id, change, meterId),
   );
@@ -164,8 +165,11 @@ export async function changeProduct(
   const oldMetered = oldPrices
     .filter((price): price is MeteredPrice => price.amountType === "metered_unit")
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const usage = await closeOldUsage(deps, subscription, oldMetered, change);
-  const items = [...credits, ...debits, ...usage];
+  const meterIds = [
+    ...new Set(product.prices.flatMap((price) => (price.amountType === "metered_unit" ? [price.meterId] : []))),
+  ];
+  const usage = await closeOldUsage(deps, subscription, oldMetered, meterIds, change);
+  const prorations = [...credits, ...debits];
 
   const staticTotal = newPrices.reduce((sum, price) => sum + price.amount, 0);
   const changed: Subscription = {
@@ -178,9 +182,6 @@ export async function changeProduct(
     // A new interval restarts the anchor now; the period ends now and is cycled right away.
     ...(intervalChanged && { anchor: now, currentPeriodEnd: now }),
   };
-  const meterIds = [
-    ...new Set(product.prices.flatMap((price) => (price.amountType === "metered_unit" ? [price.meterId] : []))),
-  ];
   await deps.db.transaction(async (tx) => {
     const repositories = createRepositories(tx);
     const locked = await repositories.subscriptions.getForUpdate(subscription.id);
@@ -206,7 +207,7 @@ export async function changeProduct(
         payments: deps.payments,
         subscription: changed,
         billingReason: "subscription_update",
-        items: [...pending.map((item) => ({ ...item, taxAmount: 0 })), ...items],
+        items: orderLines([], [...pending.map((item) => ({ ...item, taxAmount: 0 })), ...prorations], usage),
         discount,
         customer,
       });
@@ -222,7 +223,10 @@ export async function changeProduct(
     } else {
       await repositories.subscriptions.addPendingItems(
         changed.id,
-        items.map((item, index) => ({ ...item, key: `change:${change}:${String(index).padStart(4, "0")}` })),
+        [...prorations, ...usage].map((item, index) => ({
+          ...item,
+          key: `change:${change}:${String(index).padStart(4, "0")}`,
+        })),
         now,
       );
     }

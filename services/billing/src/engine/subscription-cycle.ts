@@ -12,7 +12,7 @@ import { type Announcement, announce } from "./announce.js";
 import { creditGrants, revokeGrants } from "./benefit-grants.js";
 import type { BillingDeps } from "./billing-deps.js";
 import { CYCLE_READS, memoizedReads } from "./memoized-reads.js";
-import { buildOrder, meteredLines, staticLines } from "./order-builder.js";
+import { buildOrder, meteredLines, orderLines, staticLines } from "./order-builder.js";
 import { systemKeys, systemRecord } from "./system-records.js";
 import { billingMetersOf, type ClosedWindow, closeWindows, readClosedWindows } from "./usage-windows.js";
 
@@ -91,11 +91,11 @@ export async function cycleSubscription(
   const applies = discountStillApplies(discount, subscription, next.start);
   // Static lines for the coming period, then lines left by a product change, then usage.
   const pending = await deps.subscriptions.pendingItems(subscription.id);
-  const items = [
-    ...staticLines(deps.ids, subscription, product, prices, next),
-    ...pending.map((item) => ({ ...item, taxAmount: 0 })),
-    ...meteredLines(deps.ids, meters, windows),
-  ];
+  const items = orderLines(
+    staticLines(deps.ids, subscription, product, prices, next),
+    pending.map((item) => ({ ...item, taxAmount: 0 })),
+    meteredLines(deps.ids, meters, windows),
+  );
   const now = deps.clock.now();
   const order = buildOrder({
     ids: deps.ids,
@@ -239,7 +239,11 @@ export async function finalizeSubscription(deps: BillingDeps, subscriptionId: st
       payments: deps.payments,
       subscription,
       billingReason: "subscription_cycle",
-      items: [...pending.map((item) => ({ ...item, taxAmount: 0 })), ...meteredLines(deps.ids, meters, windows)],
+      items: orderLines(
+        [],
+        pending.map((item) => ({ ...item, taxAmount: 0 })),
+        meteredLines(deps.ids, meters, windows),
+      ),
       discount: applies ? discount : null,
       customer,
     });

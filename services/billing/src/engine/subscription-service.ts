@@ -211,20 +211,14 @@ export async function cancelAtPeriodEnd(
   reason: CancellationReason | null,
   comment: string | null,
 ): Promise<Subscription> {
-  if (
-    !isBillable(subscription.status) ||
-    subscription.endedAt !== null ||
-    subscription.cancelAtPeriodEnd ||
-    subscription.endsAt !== null
-  ) {
-    throw alreadyCanceled();
-  }
+  checkCancelable(subscription);
   const now = deps.clock.now();
   return mutate(
     deps,
     subscription,
+    // Checked again under the row lock: of two concurrent cancels, the second gets the 403.
     (locked) => ({
-      ...locked,
+      ...checkCancelable(locked),
       cancelAtPeriodEnd: true,
       canceledAt: now,
       endsAt: locked.currentPeriodEnd,
@@ -235,18 +229,35 @@ export async function cancelAtPeriodEnd(
   );
 }
 
-export async function uncancel(deps: BillingDeps, subscription: Subscription): Promise<Subscription> {
+function checkCancelable(subscription: Subscription): Subscription {
+  if (
+    !isBillable(subscription.status) ||
+    subscription.endedAt !== null ||
+    subscription.cancelAtPeriodEnd ||
+    subscription.endsAt !== null
+  ) {
+    throw alreadyCanceled();
+  }
+  return subscription;
+}
+
+function checkUncancelable(subscription: Subscription): Subscription {
   if (subscription.endedAt !== null) {
     throw new DomainError("RESOURCE_UNAVAILABLE", "gone", "This subscription has ended.");
   }
   if (!(subscription.status === "active" && subscription.cancelAtPeriodEnd)) {
     throw new DomainError("BAD_REQUEST", "bad_request", "This subscription is not canceled.");
   }
+  return subscription;
+}
+
+export async function uncancel(deps: BillingDeps, subscription: Subscription): Promise<Subscription> {
+  checkUncancelable(subscription);
   return mutate(
     deps,
     subscription,
     (locked) => ({
-      ...locked,
+      ...checkUncancelable(locked),
       cancelAtPeriodEnd: false,
       canceledAt: null,
       endsAt: null,
