@@ -2,7 +2,18 @@ import { Polar } from "@polar-sh/sdk";
 import { SDKValidationError } from "@polar-sh/sdk/models/errors/sdkvalidationerror.js";
 import { expect } from "vitest";
 
-const WRAPPED_GROUPS = new Set(["organizations", "customers", "events", "meters", "customerMeters"]);
+const WRAPPED_GROUPS = new Set([
+  "organizations",
+  "customers",
+  "events",
+  "meters",
+  "customerMeters",
+  "products",
+  "benefits",
+  "discounts",
+  "subscriptions",
+  "orders",
+]);
 
 /**
  * The SDK's message for a rejected response names the zod issues but not the body; a failing
@@ -105,4 +116,54 @@ export async function collectPages<T>(
     items.push(...page.result.items);
   }
   return { pageCount, items };
+}
+
+/**
+ * An SDK inbound schema (`Subscription$inboundSchema`…). It is zod 3 code that the root's zod 4
+ * types see as returning `unknown`, so callers name the model type themselves.
+ */
+interface InboundSchema {
+  parse(value: unknown): unknown;
+}
+
+export interface RawResponse {
+  status: number;
+  /** The parsed JSON body (`null` for an empty one). */
+  body: unknown;
+}
+
+/**
+ * A call SDK 0.32.16 has no method for (spec billing §12.3: creating a subscription, the discount
+ * change, the order update and invoice generation), made with the same bearer token over fetch.
+ */
+export async function requestWithoutSdk(
+  serverURL: string,
+  accessToken: string,
+  method: "GET" | "POST" | "PATCH" | "DELETE",
+  path: string,
+  body?: unknown,
+): Promise<RawResponse> {
+  const response = await fetch(`${serverURL}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      accept: "application/json",
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === "" ? null : JSON.parse(text) };
+}
+
+/**
+ * Reads a body the SDK fetched for no method of its own exactly as its methods read theirs: through
+ * the SDK's inbound schema, failing with an `SDKValidationError` that carries the raw body.
+ */
+export function parseAsSdk<T>(schema: InboundSchema, response: RawResponse, operation: string): T {
+  try {
+    return schema.parse(response.body) as T;
+  } catch (error) {
+    throw annotate(new SDKValidationError("Response validation failed", error, response.body), operation);
+  }
 }

@@ -95,6 +95,11 @@ async function emptyClusterTemplate(): Promise<string> {
 export interface StartOptions {
   /** Reuse this data directory (a restart); it is then left in place on stop. */
   dataDir?: string;
+  /**
+   * METERLINE_SANDBOX=1: `POST /v1/sandbox/clock` exists. Standalone target only; the distributed
+   * services have no sandbox clock, so callers must skip what needs it there.
+   */
+  sandbox?: boolean;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
@@ -115,6 +120,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     METERLINE_BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
     LOG_LEVEL: process.env.COMPAT_LOG_LEVEL ?? "warn",
   });
+  if (options.sandbox === true) env.METERLINE_SANDBOX = "1";
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: REPO_ROOT,
     env,
