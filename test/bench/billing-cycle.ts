@@ -1,14 +1,20 @@
 /**
  * Billing benchmark: how long one cycle run takes for N due subscriptions with metered prices on
- * M stored events (embedded engine, in process).
+ * M stored events, with the engine in process.
  *
  *   npx tsx test/bench/billing-cycle.ts                         # 10,000 subscriptions, 1,000,000 events
  *   npx tsx test/bench/billing-cycle.ts --subscriptions=1000 --events=100000
+ *   npx tsx test/bench/billing-cycle.ts --mode=distributed      # on the local stack (infra/local/up.sh)
+ *
+ * `--mode=distributed` runs the same engine on Kafka (4 partitions), ClickHouse, PostgreSQL and
+ * BullMQ, in a database, topic, ClickHouse database and Redis prefix of its own (removed at the
+ * end); the materializer and the worker run in this process, as the billing service would.
  *
  * Set-up writes the subscriptions and their opening resets in bulk (the benchmark is about the
  * cycle), ingests the events through the log, waits for the materializer, moves the clock one
  * month, then times the worker until every subscription has its cycle order and is settled.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -17,13 +23,18 @@ import { runDueWork, scheduleDue, subscriptionPrices } from "@meterline/billing"
 import {
   addInterval,
   type Customer,
+  type EventLog,
   FixedClock,
   type LogRecord,
   MATERIALIZER_GROUP,
   type Product,
   type Subscription,
 } from "@meterline/core";
+import { deleteTopic, ensureTopic } from "@meterline/kafka";
+import { PgClient } from "@meterline/postgres";
+import { embeddedConfig, type RuntimeConfig } from "@meterline/runtime";
 import { createEngine } from "@meterline/standalone";
+import { CLICKHOUSE_URL, DATABASE_URL, KAFKA_BROKERS, PARTITIONS, REDIS_URL } from "../stack/distributed/cluster.js";
 
 const args = Object.fromEntries(
   process.argv.slice(2).flatMap((arg) => {
@@ -34,11 +45,66 @@ const args = Object.fromEntries(
 const SUBSCRIPTIONS = Number(args.subscriptions ?? 10_000);
 const EVENTS = Number(args.events ?? 1_000_000);
 const MODE = args.run ?? "worker";
+const ADAPTERS = args.mode ?? "embedded";
+
+/** Resources of a distributed run: its own database, topic, ClickHouse database and Redis prefix. */
+async function distributedConfig(): Promise<{ config: RuntimeConfig; drop: () => Promise<void> }> {
+  const suffix = randomBytes(5).toString("hex");
+  const database = `meterline_bench_${suffix}`;
+  const topic = `meterline.events.bench.${suffix}`;
+  const admin = PgClient.connect(DATABASE_URL, { max: 1 });
+  await admin.exec(`CREATE DATABASE ${database}`);
+  await ensureTopic({ brokers: KAFKA_BROKERS, topic, partitions: PARTITIONS });
+  const databaseUrl = new URL(DATABASE_URL);
+  databaseUrl.pathname = `/${database}`;
+  const config = embeddedConfig({
+    databaseUrl: databaseUrl.toString(),
+    kafka: { brokers: KAFKA_BROKERS, topic, clientId: `meterline-bench-${suffix}` },
+    clickhouse: { url: CLICKHOUSE_URL, database },
+    redis: { url: REDIS_URL, prefix: `meterline-bench-${suffix}` },
+    logLevel: "warn",
+  });
+  const drop = async () => {
+    await admin.exec(`DROP DATABASE IF EXISTS ${database}`).catch(() => {});
+    await admin.close();
+    await deleteTopic({ brokers: KAFKA_BROKERS, topic }).catch(() => {});
+    await fetch(`${CLICKHOUSE_URL}/?query=${encodeURIComponent(`DROP DATABASE IF EXISTS ${database}`)}`, {
+      method: "POST",
+    }).catch(() => {});
+  };
+  return { config, drop };
+}
+
+/** Until the materializer has stored everything appended so far, on every partition. */
+async function materialized(log: EventLog): Promise<void> {
+  for (;;) {
+    const positions = await Promise.all(
+      log.partitions().map(async (partition) => {
+        const [head, watermark] = await Promise.all([
+          log.head(partition),
+          log.watermark(MATERIALIZER_GROUP, partition),
+        ]);
+        return head === null || (watermark !== null && watermark.offset >= head.offset);
+      }),
+    );
+    if (positions.every(Boolean)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 async function main(): Promise<void> {
+  if (ADAPTERS !== "embedded" && ADAPTERS !== "distributed") throw new Error("--mode is embedded or distributed");
   const dataDir = mkdtempSync(join(tmpdir(), "meterline-bench-billing-"));
+  const distributed = ADAPTERS === "distributed" ? await distributedConfig() : undefined;
   const clock = new FixedClock("2025-06-01T00:00:00Z");
-  const engine = await createEngine({ dataDir, clock, bootstrap: {}, pollIntervalMs: 20, scheduleEveryMs: 3_600_000 });
+  const engine = await createEngine({
+    dataDir,
+    config: distributed?.config,
+    clock,
+    bootstrap: {},
+    pollIntervalMs: 20,
+    scheduleEveryMs: 3_600_000,
+  });
   const { deps, billing } = engine;
   const organizationId = engine.bootstrapResult?.organizationId as string;
   try {
@@ -179,11 +245,7 @@ async function main(): Promise<void> {
       await deps.log.append(batch);
     }
     for (const units of perCustomer) expectedCents += 2000 + Math.min(100_000, Math.round(units * 0.5 + 1e-9));
-    for (;;) {
-      const [head, watermark] = await Promise.all([deps.log.head(0), deps.log.watermark(MATERIALIZER_GROUP, 0)]);
-      if (head !== null && watermark !== null && watermark.offset >= head.offset) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await materialized(deps.log);
     const setupSeconds = (performance.now() - setupStart) / 1000;
 
     clock.advance(31 * 86_400_000);
@@ -211,7 +273,7 @@ async function main(): Promise<void> {
     if (total !== expectedCents) throw new Error(`billed ${total} cents, expected ${expectedCents}`);
     process.stdout.write(
       `${[
-        `Meterline billing-cycle benchmark (embedded, ${MODE}), ${new Date().toISOString()}`,
+        `Meterline billing-cycle benchmark (${ADAPTERS}, ${MODE}), ${new Date().toISOString()}`,
         `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
         `set-up: ${SUBSCRIPTIONS.toLocaleString("en-US")} subscriptions, ${EVENTS.toLocaleString("en-US")} events stored in ${setupSeconds.toFixed(1)} s`,
         `cycle run: ${cycleSeconds.toFixed(1)} s for ${SUBSCRIPTIONS.toLocaleString("en-US")} due subscriptions (${(SUBSCRIPTIONS / cycleSeconds).toFixed(1)} subscriptions/s)`,
@@ -220,6 +282,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await engine.stop();
+    await distributed?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -676,6 +676,21 @@ describe("customer state", () => {
     ]);
   });
 
+  it("events: billing's system events (meter.reset, meter.credited) parse as the SDK's SystemEvent variants", async () => {
+    const page = await polar.events.list({ customerId: alice.id, source: "system", limit: 100 });
+    const system = page.result.items.filter((event) => event.source === "system");
+    // The subscription opened its window (a reset) and its benefit credited 200 units.
+    const reset = system.find((event) => event.name === "meter.reset");
+    const credited = system.find((event) => event.name === "meter.credited");
+    expect(reset).toMatchObject({ source: "system", customerId: alice.id, metadata: { meterId: meter.id } });
+    expect(credited).toMatchObject({
+      source: "system",
+      customerId: alice.id,
+      metadata: { meterId: meter.id, units: 200, rollover: false },
+    });
+    expect(await polar.events.get({ id: (credited as { id: string }).id })).toEqual(credited);
+  });
+
   it("a customer with no subscription has empty lists; unknown ids are ResourceNotFound", async () => {
     const frank = await newCustomer("Frank");
     expect(await polar.customers.getState({ id: frank.id })).toMatchObject({

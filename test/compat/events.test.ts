@@ -181,9 +181,8 @@ describe("events", () => {
     expect(missing).toMatchObject({ error: "ResourceNotFound", detail: "Not found" });
   });
 
-  // System events (meter.credited, meter.reset, benefit.*) are emitted by billing (benefit grants,
-  // cycles, invoices); nothing in these groups can produce one yet.
-  it.todo("get/list: system events parse as the SDK's SystemEvent variants once billing emits them");
+  // System events (meter.reset, meter.credited) come from billing: billing-subscriptions.test.ts
+  // reads them through the SDK.
 
   it("listNames: one row per name with occurrences and first/last seen", async () => {
     const page = await polar.events.listNames({});
