@@ -51,6 +51,7 @@ clickhouse_up() {
 			return 0
 		fi
 	fi
+	evict_other_checkout clickhouse "$CLICKHOUSE_HTTP_PORT"
 	if port_open "$CLICKHOUSE_HTTP_PORT"; then
 		clickhouse_ready && {
 			log "clickhouse: 127.0.0.1:$CLICKHOUSE_HTTP_PORT already answers but was not started by up.sh; using it"

@@ -124,6 +124,32 @@ stop_pidfile() {
 	log "$name: stopped (pid $pid)"
 }
 
+# evict_other_checkout NAME PORT: when PORT is held by a Meterline stack server that another
+# checkout's up.sh started (its command line or working directory is under some other
+# .../infra/local/.run), stops it so this checkout can start its own. The stack is a singleton on
+# fixed ports, and the stack tests stop and start their own servers by pidfile, so a server that
+# belongs to another clone (left by an earlier CI run, say) must not be reused. Anything else on
+# the port is left alone for the caller's own check.
+evict_other_checkout() {
+	local name="$1" port="$2" pid where waited=0
+	pid="$(ss -ltnpH "sport = :$port" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1)"
+	[ -n "$pid" ] || return 0
+	where="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) $(readlink "/proc/$pid/cwd" 2>/dev/null)"
+	grep -q "/infra/local/\.run" <<<"$where" || return 0
+	grep -qF "$RUN_DIR" <<<"$where" && return 0
+	log "$name: 127.0.0.1:$port is held by another checkout's stack (pid $pid); stopping it"
+	kill -TERM "$pid" 2>/dev/null || true
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$waited" -ge 60 ]; then
+			kill -KILL "$pid" 2>/dev/null || true
+			break
+		fi
+		sleep 0.5
+		waited=$((waited + 1))
+	done
+	while port_open "$port"; do sleep 0.2; done
+}
+
 # start_detached PIDFILE LOGFILE COMMAND...: runs COMMAND in its own session, so it outlives
 # this script and the terminal's signals, and prints its pid. The pid is written by the process
 # itself just before exec, so it is right whether or not setsid had to fork.

@@ -95,6 +95,7 @@ kafka_format_once() {
 }
 
 kafka_start() {
+	evict_other_checkout kafka "$KAFKA_PORT"
 	port_open "$KAFKA_PORT" && die "kafka: port 127.0.0.1:$KAFKA_PORT is taken by another process"
 	port_open "$KAFKA_CONTROLLER_PORT" &&
 		die "kafka: controller port 127.0.0.1:$KAFKA_CONTROLLER_PORT is taken by another process"

@@ -19,6 +19,7 @@ redis_up() {
 		log "redis: running but not on 127.0.0.1:$REDIS_PORT, restarting"
 		redis_down
 	fi
+	evict_other_checkout redis "$REDIS_PORT"
 	if port_open "$REDIS_PORT"; then
 		redis_ready && {
 			log "redis: 127.0.0.1:$REDIS_PORT already answers PING but was not started by up.sh; using it"
