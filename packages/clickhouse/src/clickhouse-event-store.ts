@@ -1,6 +1,7 @@
 import type {
   AggregateState,
   Aggregation,
+  CustomerKeys,
   CustomerWindow,
   CustomerWindowQuery,
   EventListQuery,
@@ -9,6 +10,7 @@ import type {
   EventStore,
   Filter,
   InsertOutcome,
+  LogPosition,
   QuantitiesQuery,
   StoredEvent,
 } from "@meterline/core";
@@ -215,6 +217,36 @@ export class ClickHouseEventStore implements EventStore {
 
   customerWindows(query: CustomerWindowQuery): Promise<CustomerWindow[]> {
     return customerWindows(this.connection, query);
+  }
+
+  async customersWithEventsBefore(
+    organizationId: string,
+    customers: readonly CustomerKeys[],
+    before: LogPosition,
+  ): Promise<Set<string>> {
+    if (customers.length === 0) return new Set();
+    const externalIds = customers.flatMap((customer) => (customer.externalId === null ? [] : [customer.externalId]));
+    const match = compileCustomerMatch({
+      customerIds: customers.map((customer) => customer.id),
+      externalCustomerIds: externalIds,
+    });
+    const rows = await this.connection.query({
+      sql: `SELECT DISTINCT customer_id, external_customer_id FROM events_v1
+        WHERE organization_id = ${quoteString(organizationId)} AND ${match}
+          AND log_offset < ${integerLiteral(before.offset)}`,
+      row: z.object({ customer_id: z.string().nullable(), external_customer_id: z.string().nullable() }),
+    });
+    const ids = new Set(rows.flatMap((row) => (row.customer_id === null ? [] : [row.customer_id])));
+    const external = new Set(
+      rows.flatMap((row) => (row.external_customer_id === null ? [] : [row.external_customer_id])),
+    );
+    return new Set(
+      customers
+        .filter(
+          (customer) => ids.has(customer.id) || (customer.externalId !== null && external.has(customer.externalId)),
+        )
+        .map((customer) => customer.id),
+    );
   }
 
   async anyMatching(organizationId: string, filter: Filter, aggregation: Aggregation): Promise<boolean> {

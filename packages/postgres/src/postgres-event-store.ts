@@ -1,6 +1,7 @@
 import type {
   AggregateState,
   Aggregation,
+  CustomerKeys,
   CustomerMatch,
   CustomerWindow,
   CustomerWindowQuery,
@@ -10,6 +11,7 @@ import type {
   EventStore,
   Filter,
   InsertOutcome,
+  LogPosition,
   QuantitiesQuery,
   StoredEvent,
 } from "@meterline/core";
@@ -277,6 +279,29 @@ export class PostgresEventStore implements EventStore {
         lastEventId: (row[`last_id_${i}`] as string | null) ?? null,
       };
     });
+  }
+
+  async customersWithEventsBefore(
+    organizationId: string,
+    customers: readonly CustomerKeys[],
+    before: LogPosition,
+  ): Promise<Set<string>> {
+    if (customers.length === 0) return new Set();
+    // One EXISTS per customer and key, each on its own partial index (customer, external customer).
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT c.id FROM unnest($2::text[], $3::text[]) AS c(id, external_id)
+       WHERE EXISTS (SELECT 1 FROM events_v1 e WHERE e.organization_id = $1 AND e.customer_id = c.id::uuid
+                       AND e.log_offset < $4)
+          OR (c.external_id IS NOT NULL AND EXISTS (SELECT 1 FROM events_v1 e WHERE e.organization_id = $1
+                       AND e.external_customer_id = c.external_id AND e.log_offset < $4))`,
+      [
+        organizationId,
+        customers.map((customer) => customer.id),
+        customers.map((customer) => customer.externalId),
+        before.offset,
+      ],
+    );
+    return new Set(rows.map((row) => row.id));
   }
 
   async anyMatching(organizationId: string, filter: Filter, aggregation: Aggregation): Promise<boolean> {

@@ -226,6 +226,39 @@ export function registerEventStoreWindowTests(shared: EventStoreTestContext, tes
       expect(await shared.store().findByExternalIds(organizationId, [])).toEqual([]);
     });
 
+    test("customersWithEventsBefore: who has events below an offset, by id or external id, in the organization", async () => {
+      const store = shared.store();
+      const viaExternalId: CustomerKeys = { id: randomUUID(), externalId: c.externalId };
+      const unknown: CustomerKeys = { id: randomUUID(), externalId: "ext-unknown" };
+      const everyone = [c, d, noExternalId, onlyReset, viaExternalId, unknown];
+      const sorted = (ids: Set<string>) => [...ids].sort();
+      const ids = (...customers: CustomerKeys[]) => customers.map((customer) => customer.id).sort();
+      const past = { ...lonelyReset.position, offset: lonelyReset.position.offset + 1 };
+      // Exclusive: c's first event is at beforeResets.
+      expect(sorted(await store.customersWithEventsBefore(organizationId, everyone, beforeResets.position))).toEqual(
+        [],
+      );
+      expect(sorted(await store.customersWithEventsBefore(organizationId, everyone, betweenResets.position))).toEqual(
+        ids(c),
+      );
+      // d has only a system event so far; `viaExternalId` shares c's external id, first used by `backdated`.
+      expect(sorted(await store.customersWithEventsBefore(organizationId, everyone, backdated.position))).toEqual(
+        ids(c, d),
+      );
+      expect(sorted(await store.customersWithEventsBefore(organizationId, everyone, ofD.position))).toEqual(
+        ids(c, d, noExternalId, viaExternalId),
+      );
+      expect(sorted(await store.customersWithEventsBefore(organizationId, everyone, past))).toEqual(
+        ids(c, d, noExternalId, onlyReset, viaExternalId),
+      );
+      // Another organization's events count only there.
+      expect(sorted(await store.customersWithEventsBefore(otherOrganizationId, everyone, past))).toEqual(ids(c));
+      expect(sorted(await store.customersWithEventsBefore(otherOrganizationId, everyone, foreign.position))).toEqual(
+        [],
+      );
+      expect(await store.customersWithEventsBefore(organizationId, [], past)).toEqual(new Set());
+    });
+
     test("one window per meter, in the order asked", async () => {
       const windows = await shared
         .store()

@@ -134,6 +134,17 @@ export interface EventStore {
   names(query: EventNameQuery): Promise<{ items: EventNameRow[]; total: number }>;
   quantities(query: QuantitiesQuery): Promise<AggregateState[]>;
   customerWindows(query: CustomerWindowQuery): Promise<CustomerWindow[]>;
+  /**
+   * Which of `customers` (by `id`) have any stored event of the organization — by customer id or
+   * external customer id, user or system — at a log offset below `before`. One query for many
+   * customers: the materializer asks it once per batch, so a customer seen for the first time
+   * needs no window rebuild.
+   */
+  customersWithEventsBefore(
+    organizationId: string,
+    customers: readonly CustomerKeys[],
+    before: LogPosition,
+  ): Promise<Set<string>>;
   /** Whether any stored event of the organization matches filter AND eligibility. */
   anyMatching(organizationId: string, filter: Filter, aggregation: Aggregation): Promise<boolean>;
   count(organizationIds: string[]): Promise<number>;
