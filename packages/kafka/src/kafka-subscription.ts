@@ -18,6 +18,12 @@ export interface KafkaConsumerTuning {
   handlerRetry: { initialMs: number; maxMs: number };
   /** kafkajs's reconnect and restart policy for the consumer. */
   retry: KafkaRetry;
+  /**
+   * Partitions whose batches are handled at the same time (each partition stays in order). A
+   * materializer mostly waits on ClickHouse and PostgreSQL, so overlapping partitions (other
+   * organizations) keeps it busy. Default 4.
+   */
+  concurrentPartitions: number;
 }
 
 export const DEFAULT_CONSUMER_TUNING: KafkaConsumerTuning = {
@@ -27,6 +33,7 @@ export const DEFAULT_CONSUMER_TUNING: KafkaConsumerTuning = {
   maxWaitTimeMs: 1_000,
   handlerRetry: { initialMs: 100, maxMs: 5_000 },
   retry: { retries: 8, initialRetryTimeMs: 300, maxRetryTimeMs: 10_000 },
+  concurrentPartitions: 4,
 };
 
 /** Starts a consumer of `topic` in `options.group`; resolves once it has joined the group. */
@@ -102,7 +109,7 @@ class KafkaSubscription implements LogSubscription {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
+        partitionsConsumedConcurrently: this.tuning.concurrentPartitions,
         eachBatch: (payload) => this.eachBatch(payload),
       });
     } catch (error) {

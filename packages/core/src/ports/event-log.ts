@@ -17,8 +17,9 @@ export interface ConsumeOptions {
   /** Largest batch handed to the handler. */
   maxBatchSize?: number;
   /**
-   * Called with records in position order per partition. The position is committed only after
-   * the handler resolves; if it throws, the same records are delivered again.
+   * Called with records in position order per partition; batches of different partitions may be
+   * handled concurrently. The position is committed only after the handler resolves; if it
+   * throws, the same records are delivered again.
    */
   handler: (batch: AppendedRecord[]) => Promise<void>;
   /** Called when the handler failed; consumption pauses briefly and retries. */
