@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { createClient } from "@clickhouse/client";
 import { ClickHouseEventStore, type EventInsertRow, toInsertRow } from "@meterline/clickhouse";
 import type { StoredEvent } from "@meterline/core";
+import type { WireEvent } from "../stack/distributed/workload.js";
 import { HttpClient, type LoadBatch, runIngestLoad } from "./http-load.js";
 import { type LatencySummary, summarize } from "./percentiles.js";
 
@@ -82,14 +83,7 @@ export interface InsertCeiling {
 export function toStoredEvents(
   organizationId: string,
   partition: number,
-  events: ReadonlyArray<{
-    name: string;
-    timestamp: string;
-    customer_id?: string;
-    external_customer_id?: string;
-    external_id: string;
-    metadata: Record<string, string | number | boolean>;
-  }>,
+  events: readonly WireEvent[],
   firstOffset: number,
 ): StoredEvent[] {
   const ingestedAt = new Date();
