@@ -245,23 +245,34 @@ async function main(): Promise<void> {
       await deps.log.append(batch);
     }
     for (const units of perCustomer) expectedCents += 2000 + Math.min(100_000, Math.round(units * 0.5 + 1e-9));
+    process.stdout.write(
+      `[bench] events appended in ${((performance.now() - setupStart) / 1000).toFixed(1)} s; materializing\n`,
+    );
     await materialized(deps.log);
     const setupSeconds = (performance.now() - setupStart) / 1000;
 
     clock.advance(31 * 86_400_000);
     const cycleStart = performance.now();
-    if (MODE === "inline") {
-      await runDueWork(billing, 10);
-    } else {
-      // The worker path: the scheduler enqueues one job per due subscription, the worker runs them.
-      await scheduleDue(billing, SUBSCRIPTIONS + 10);
-      for (;;) {
-        const [row] = await deps.db.query<{ remaining: number }>(
-          "SELECT count(*)::int8 AS remaining FROM subscriptions WHERE period_index = 0 OR settled_period_index IS DISTINCT FROM period_index",
-        );
-        if (row?.remaining === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 200));
+    const remaining = async () => {
+      const [row] = await deps.db.query<{ remaining: number }>(
+        "SELECT count(*)::int8 AS remaining FROM subscriptions WHERE period_index = 0 OR settled_period_index IS DISTINCT FROM period_index",
+      );
+      return row?.remaining ?? 0;
+    };
+    const progress = setInterval(async () => {
+      const seconds = (performance.now() - cycleStart) / 1000;
+      process.stdout.write(`[bench] ${seconds.toFixed(0)} s: ${await remaining()} subscriptions left\n`);
+    }, 15_000);
+    try {
+      if (MODE === "inline") {
+        await runDueWork(billing, 10);
+      } else {
+        // The worker's path: the scheduler cycles due subscriptions in batches and hands failures to jobs.
+        await scheduleDue(billing, SUBSCRIPTIONS + 10);
+        while ((await remaining()) > 0) await new Promise((resolve) => setTimeout(resolve, 200));
       }
+    } finally {
+      clearInterval(progress);
     }
     const cycleSeconds = (performance.now() - cycleStart) / 1000;
     const [counts] = await deps.db.query<{ orders: number; total: number }>(
