@@ -12,21 +12,17 @@ const JOB_OPTIONS = { maxAttempts: 20, backoffMs: 1000 };
  * cycled once per period however often this runs: `billing.cycle:<S>:<k>` for a period that has
  * ended (one period per run — a subscription behind catches up run after run, keeping its
  * anchor), `billing.settle:<S>:<k>` for a period whose records were interrupted, and
- * `billing.finalize:<S>` for an ended subscription without its final settlement.
+ * `billing.finalize:<S>` for an ended subscription without its final settlement. Plain cycles
+ * (live, settled, not ending) are run here in batches (`cycleDue`); one that fails there is handed
+ * to its `billing.cycle:<S>:<k>` job. Returns the jobs enqueued plus the cycles attempted.
  */
 export async function scheduleDue(deps: BillingDeps, limit = 500): Promise<number> {
   const now = deps.clock.now();
   const subscriptions = await deps.subscriptions.needingWork(now, limit);
   let enqueued = 0;
   for (const subscription of subscriptions) {
-    if (
-      subscription.endedAt === null &&
-      subscription.settledPeriodIndex === subscription.periodIndex &&
-      !subscription.cancelAtPeriodEnd
-    ) {
-      // Plain cycles are done in batches below: one append and one wait for many subscriptions.
-      continue;
-    }
+    // Plain cycles are done in batches below: one append and one wait for many subscriptions.
+    if (isPlainCycle(subscription)) continue;
     const payload = { subscriptionId: subscription.id, periodIndex: subscription.periodIndex };
     let result: { created: boolean };
     if (subscription.endedAt !== null) {
@@ -51,18 +47,26 @@ export async function scheduleDue(deps: BillingDeps, limit = 500): Promise<numbe
     }
     if (result.created) enqueued += 1;
   }
-  const cycles = subscriptions.filter(
-    (subscription) =>
-      subscription.endedAt === null &&
-      subscription.settledPeriodIndex === subscription.periodIndex &&
-      !subscription.cancelAtPeriodEnd,
-  );
-  for (let start = 0; start < cycles.length; start += CYCLE_BATCH)
-    await cycleDue(deps, cycles.slice(start, start + CYCLE_BATCH));
+  const cycles = subscriptions.filter(isPlainCycle);
+  await cycleInBatches(deps, cycles);
   return enqueued + cycles.length;
 }
 
 const CYCLE_BATCH = 200;
+
+/** Live, settled and not ending at this period's end: its cycle can join a batch (`cycleDue`). */
+function isPlainCycle(subscription: Subscription): boolean {
+  return (
+    subscription.endedAt === null &&
+    subscription.settledPeriodIndex === subscription.periodIndex &&
+    !subscription.cancelAtPeriodEnd
+  );
+}
+
+async function cycleInBatches(deps: BillingDeps, subscriptions: readonly Subscription[]): Promise<void> {
+  for (let start = 0; start < subscriptions.length; start += CYCLE_BATCH)
+    await cycleDue(deps, subscriptions.slice(start, start + CYCLE_BATCH));
+}
 
 /**
  * Cycles many due subscriptions together. Closing a window means appending a reset and waiting for
@@ -110,17 +114,14 @@ export async function runDueWork(deps: BillingDeps, maxRounds = 100): Promise<nu
   for (let round = 0; round < maxRounds; round++) {
     const subscriptions = await deps.subscriptions.needingWork(deps.clock.now(), 500);
     if (subscriptions.length === 0) return done;
-    const batch: Subscription[] = [];
     for (const subscription of subscriptions) {
       if (subscription.endedAt !== null) await finalizeSubscription(deps, subscription.id);
       else if (subscription.settledPeriodIndex !== subscription.periodIndex)
         await settlePeriod(deps, subscription.id, subscription.periodIndex);
       else if (subscription.cancelAtPeriodEnd) await cycleSubscription(deps, subscription.id, subscription.periodIndex);
-      else batch.push(subscription);
-      done += 1;
     }
-    for (let start = 0; start < batch.length; start += CYCLE_BATCH)
-      await cycleDue(deps, batch.slice(start, start + CYCLE_BATCH));
+    await cycleInBatches(deps, subscriptions.filter(isPlainCycle));
+    done += subscriptions.length;
   }
   return done;
 }
