@@ -100,6 +100,8 @@ export interface StartOptions {
    * services have no sandbox clock, so callers must skip what needs it there.
    */
   sandbox?: boolean;
+  /** More environment for the engine (e.g. webhook timings). */
+  env?: Record<string, string>;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
@@ -121,6 +123,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     LOG_LEVEL: process.env.COMPAT_LOG_LEVEL ?? "warn",
   });
   if (options.sandbox === true) env.METERLINE_SANDBOX = "1";
+  Object.assign(env, options.env);
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: REPO_ROOT,
     env,
@@ -217,6 +220,7 @@ async function startDistributed(options: StartOptions): Promise<RunningServer> {
     label: "compat",
     logLevel: process.env.COMPAT_LOG_LEVEL ?? "warn",
     bootstrap: { organizationToken: ORGANIZATION_TOKEN, adminToken: ADMIN_TOKEN },
+    env: options.env,
   });
   return {
     url: cluster.api,

@@ -76,7 +76,12 @@ describe("subscription_create order", () => {
     expect(response.status).toBe(200);
     parseWithSdk(Order$inboundSchema, response.body);
     expect(response.body).toMatchObject({ id: order.id, status: "paid", paid: true });
-    expect((await outboxTypes()).slice(before)).toEqual(["order.updated", "order.paid", "benefit_grant.created"]);
+    expect((await outboxTypes()).slice(before)).toEqual([
+      "order.updated",
+      "order.paid",
+      "benefit_grant.created",
+      "customer.state_changed",
+    ]);
     const current = await state();
     expect(current.granted_benefits.map((grant: Json) => grant.benefit_id)).toEqual([benefit.id]);
     expect(credited(current)).toBe(200);
@@ -112,6 +117,11 @@ describe("subscription_cycle order", () => {
     const paid = await t.api.post(`/v1/orders/${cycle.id}/mark_paid`);
     expect(paid.status).toBe(200);
     expect(credited(await state())).toBe(200);
-    expect((await outboxTypes()).slice(-3)).toEqual(["order.updated", "order.paid", "benefit_grant.cycled"]);
+    expect((await outboxTypes()).slice(-4)).toEqual([
+      "order.updated",
+      "order.paid",
+      "benefit_grant.cycled",
+      "customer.state_changed",
+    ]);
   });
 });

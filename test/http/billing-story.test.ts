@@ -16,6 +16,7 @@ import {
   subscribe,
   totals,
 } from "../support/billing-fixtures.js";
+import { outboxMark, outboxSince, parseAnnouncement } from "../support/outbox-records.js";
 import { parseWithSdk } from "../support/parse-with-sdk.js";
 import { startTestEngine, type TestEngine } from "../support/test-engine.js";
 
@@ -230,6 +231,7 @@ describe("deleting a customer", () => {
     const subscription = await subscribe(t.api, { customer_id: customer.id, product_id: product.id });
     const now = (await moveClock(t.api, subscription.current_period_start)).now as string;
     await ingestCalls(t.api, customer.id, 260, now);
+    const mark = await outboxMark(t);
     expect((await t.api.delete(`/v1/customers/${customer.id}`)).status).toBe(204);
     const revoked = await t.api.get(`/v1/subscriptions/${subscription.id}`);
     expect(revoked.body).toMatchObject({ status: "canceled", ended_at: now });
@@ -242,21 +244,109 @@ describe("deleting a customer", () => {
       subscription_create: [["Pro", 2000]],
       subscription_cycle: [["API Calls — (60 consumed units) × $0.10", 600]],
     });
+    // The revoke (and its state), then the deletion (and the state of the deleted customer), then
+    // the final settlement: the order, the grant's revoke and the state once more.
+    const records = await outboxSince(t, mark, customer.id);
+    expect(records.map((record) => record.type)).toEqual([
+      "subscription.updated",
+      "subscription.canceled",
+      "subscription.revoked",
+      "customer.state_changed",
+      "customer.deleted",
+      "customer.state_changed",
+      "order.created",
+      "order.paid",
+      "benefit_grant.revoked",
+      "customer.state_changed",
+    ]);
+    const states = records
+      .map(parseAnnouncement)
+      .flatMap(({ type, data }) =>
+        type === "customer.state_changed"
+          ? [[data.deletedAt !== null, data.activeSubscriptions.length, data.grantedBenefits.length]]
+          : [],
+      );
+    // [deleted, active subscriptions, granted benefits] after each change.
+    expect(states).toEqual([
+      [false, 0, 1],
+      [true, 0, 1],
+      [true, 0, 0],
+    ]);
   });
 });
 
 describe("webhook announcements", () => {
-  it("announces a subscription's creation in Polar's order", async () => {
-    const before = (await t.deps.outbox.ofOrganization(t.organizationId)).length;
-    const customer = await t.api.createCustomer({ email: "announced@example.com" });
-    await subscribe(t.api, { customer_id: customer.id, product_id: product.id });
-    const types = (await t.deps.outbox.ofOrganization(t.organizationId)).slice(before).map((record) => record.type);
-    expect(types).toEqual([
+  let customer: Json;
+  let subscription: Json;
+
+  /** `[active subscription ids, granted benefit ids]` of a parsed `customer.state_changed`. */
+  function held(state: Json): [string[], string[]] {
+    return [
+      state.data.activeSubscriptions.map((entry: Json) => entry.id),
+      state.data.grantedBenefits.map((entry: Json) => entry.benefitId),
+    ];
+  }
+
+  it("announces a customer's and its subscription's creation in Polar's order, each change followed by the state", async () => {
+    const mark = await outboxMark(t);
+    customer = await t.api.createCustomer({ email: "announced@example.com" });
+    subscription = await subscribe(t.api, { customer_id: customer.id, product_id: product.id });
+    const records = await outboxSince(t, mark);
+    expect(records.map((record) => record.type)).toEqual([
+      "customer.created",
+      "customer.state_changed",
       "subscription.created",
       "subscription.active",
+      "customer.state_changed",
       "order.created",
       "order.paid",
       "benefit_grant.created",
+      "customer.state_changed",
+    ]);
+    const states = records.map(parseAnnouncement).filter((record) => record.type === "customer.state_changed");
+    // Each state is the one its change left: nothing, then the subscription, then its grant too.
+    expect(states.map(held)).toEqual([
+      [[], []],
+      [[subscription.id], []],
+      [[subscription.id], [benefit.id]],
+    ]);
+  });
+
+  it("cancel and uncancel each end with the customer's state, as GET /state shows it", async () => {
+    await t.caughtUp();
+    for (const [cancelAtPeriodEnd, types] of [
+      [true, ["subscription.updated", "subscription.canceled", "customer.state_changed"]],
+      [false, ["subscription.updated", "subscription.uncanceled", "customer.state_changed"]],
+    ] as const) {
+      const mark = await outboxMark(t);
+      await t.api.expectStatus(200, "PATCH", `/v1/subscriptions/${subscription.id}`, {
+        cancel_at_period_end: cancelAtPeriodEnd,
+      });
+      const records = await outboxSince(t, mark, customer.id);
+      expect(records.map((record) => record.type)).toEqual(types);
+      for (const record of records) parseAnnouncement(record);
+      expect(records.at(-1)?.data).toEqual(await state(customer.id));
+    }
+  });
+
+  it("a revoke: the state after the subscription's events, and again after the final settlement's", async () => {
+    const mark = await outboxMark(t);
+    expect((await t.api.delete(`/v1/subscriptions/${subscription.id}`)).status).toBe(200);
+    const records = await outboxSince(t, mark, customer.id);
+    expect(records.map((record) => record.type)).toEqual([
+      "subscription.updated",
+      "subscription.canceled",
+      "subscription.revoked",
+      "customer.state_changed",
+      "order.created",
+      "order.paid",
+      "benefit_grant.revoked",
+      "customer.state_changed",
+    ]);
+    const states = records.map(parseAnnouncement).filter((record) => record.type === "customer.state_changed");
+    expect(states.map(held)).toEqual([
+      [[], [benefit.id]],
+      [[], []],
     ]);
   });
 });

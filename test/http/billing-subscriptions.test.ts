@@ -12,6 +12,7 @@ import {
   subscribe,
   totals,
 } from "../support/billing-fixtures.js";
+import { outboxMark, outboxSince, parseAnnouncement } from "../support/outbox-records.js";
 import { parseWithSdk } from "../support/parse-with-sdk.js";
 import { startTestEngine, type TestEngine } from "../support/test-engine.js";
 
@@ -147,6 +148,7 @@ describe("200 cancel, uncancel and discount (TV14, §4.8)", () => {
     });
     const subscription = await subscriber(basic.id);
     const url = `/v1/subscriptions/${subscription.id}`;
+    const mark = await outboxMark(t);
     const applied = await t.api.patch(url, { discount_id: discount.id });
     expect(applied.status).toBe(200);
     parseWithSdk(Subscription$inboundSchema, applied.body);
@@ -161,6 +163,20 @@ describe("200 cancel, uncancel and discount (TV14, §4.8)", () => {
     expect(removed.body).toMatchObject({ discount_id: null, amount: 2000 });
     const unknown = await t.api.patch(url, { discount_id: "6c1f0ae4-2f6b-4a0a-9c4f-3f8a1e0e8b11" });
     expect(unknown.status).toBe(422);
+    // Each applied change is a subscription update, followed by the customer's state (spec billing
+    // §10); the refused ones announce nothing.
+    const records = (await outboxSince(t, mark, subscription.customer_id)).map(parseAnnouncement);
+    expect(records.map((record) => record.type)).toEqual([
+      "subscription.updated",
+      "customer.state_changed",
+      "subscription.updated",
+      "customer.state_changed",
+    ]);
+    expect(
+      records
+        .filter((record) => record.type === "customer.state_changed")
+        .map((record) => record.data.activeSubscriptions[0]?.discountId),
+    ).toEqual([discount.id, null]);
   });
 });
 

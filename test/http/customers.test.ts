@@ -4,6 +4,7 @@ import { CustomerState$inboundSchema } from "@polar-sh/sdk/models/components/cus
 import { ListResourceCustomer$inboundSchema } from "@polar-sh/sdk/models/components/listresourcecustomer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Json, queryString } from "../support/api-client.js";
+import { outboxMark, outboxSince, parseAnnouncement } from "../support/outbox-records.js";
 import { parseWithSdk } from "../support/parse-with-sdk.js";
 import { startTestEngine, type TestEngine } from "../support/test-engine.js";
 
@@ -17,6 +18,15 @@ let t: TestEngine;
 async function customer(body: Record<string, unknown>): Promise<Json> {
   t.clock.advance(1000);
   return t.api.createCustomer(body);
+}
+
+/** The instant of the fixed clock as the API prints it. */
+function now(): string {
+  return t.clock.now().toISOString().replace(".000", "");
+}
+
+async function stateOf(id: string): Promise<Json> {
+  return t.api.expectStatus(200, "GET", `/v1/customers/${id}/state`);
 }
 
 function emails(response: { body: Json }): string[] {
@@ -59,6 +69,21 @@ describe("201", () => {
     expect(response.body).not.toHaveProperty("unknown_field");
     const got = await t.api.get(`/v1/customers/${response.body.id}`);
     expect(got.body).toEqual(response.body);
+  });
+
+  it("announces customer.created then customer.state_changed, as the API shows them and the SDK reads them", async () => {
+    const mark = await outboxMark(t);
+    const created = await customer({ email: "announced@example.com", external_id: "announced" });
+    const records = await outboxSince(t, mark);
+    expect(records.map((record) => record.type)).toEqual(["customer.created", "customer.state_changed"]);
+    expect(records[0]?.data).toEqual(created);
+    expect(records[1]?.data).toEqual(await stateOf(created.id));
+    const [announced, state] = records.map(parseAnnouncement);
+    expect(announced).toMatchObject({ type: "customer.created", data: { id: created.id, externalId: "announced" } });
+    expect(state).toMatchObject({
+      type: "customer.state_changed",
+      data: { id: created.id, activeSubscriptions: [], grantedBenefits: [], activeMeters: [] },
+    });
   });
 
   it("creates a customer with a personal token in the named organization", async () => {
@@ -157,6 +182,29 @@ describe("200", () => {
     expect(external.body).toMatchObject({ metadata: { b: 2 }, email: "linus@kernel.example", name: "Linus T." });
   });
 
+  it("announces customer.updated then customer.state_changed for an update by id and by external id", async () => {
+    const created = await customer({ email: "renamed@example.com", external_id: "renamed" });
+    for (const [path, name] of [
+      [`/v1/customers/${created.id}`, "By id"],
+      ["/v1/customers/external/renamed", "By external id"],
+    ]) {
+      t.clock.advance(1000);
+      const mark = await outboxMark(t);
+      const response = await t.api.patch(path as string, { name });
+      expect(response.status, path).toBe(200);
+      const records = await outboxSince(t, mark);
+      expect(
+        records.map((record) => record.type),
+        path,
+      ).toEqual(["customer.updated", "customer.state_changed"]);
+      expect(records[0]?.data).toEqual(response.body);
+      expect(records[1]?.data).toEqual(await stateOf(created.id));
+      const [announced, state] = records.map(parseAnnouncement);
+      expect(announced).toMatchObject({ type: "customer.updated", data: { name, modifiedAt: t.clock.now() } });
+      expect(state).toMatchObject({ type: "customer.state_changed", data: { id: created.id, name } });
+    }
+  });
+
   it("sets an external id once, and accepts the same value again", async () => {
     const created = await customer({ email: "late@example.com" });
     const set = await t.api.patch(`/v1/customers/${created.id}`, { external_id: "late" });
@@ -217,6 +265,34 @@ describe("204", () => {
     expect((await t.api.get("/v1/customers/external/reuse")).body.id).toBe(again.body.id);
   });
 
+  it("announces customer.deleted with the deleted customer, then its state, by id and by external id", async () => {
+    for (const key of ["id", "external-id"]) {
+      const created = await customer({ email: `farewell-${key}@example.com`, external_id: `farewell-${key}` });
+      t.clock.advance(1000);
+      const mark = await outboxMark(t);
+      const path = key === "id" ? `/v1/customers/${created.id}` : `/v1/customers/external/farewell-${key}`;
+      expect((await t.api.delete(path)).status, path).toBe(204);
+      const records = await outboxSince(t, mark);
+      expect(
+        records.map((record) => record.type),
+        path,
+      ).toEqual(["customer.deleted", "customer.state_changed"]);
+      // Polar sends the customer as it is once deleted: `deleted_at` set, nothing else changed.
+      expect(records[0]?.data).toEqual({ ...created, modified_at: now(), deleted_at: now() });
+      expect(records[1]?.data).toEqual({
+        ...created,
+        modified_at: now(),
+        deleted_at: now(),
+        active_subscriptions: [],
+        granted_benefits: [],
+        active_meters: [],
+      });
+      const [announced, state] = records.map(parseAnnouncement);
+      expect(announced).toMatchObject({ type: "customer.deleted", data: { id: created.id, deletedAt: t.clock.now() } });
+      expect(state).toMatchObject({ type: "customer.state_changed", data: { id: created.id } });
+    }
+  });
+
   it("no longer accepts events for a deleted customer id", async () => {
     const created = await customer({ email: "deleted-events@example.com" });
     await t.api.delete(`/v1/customers/${created.id}`);
@@ -274,6 +350,33 @@ describe("422", () => {
         input: "unique",
       },
     ]);
+  });
+
+  it("announces nothing for a refused create, update or delete", async () => {
+    const held = await customer({ email: "quiet@example.com", external_id: "quiet" });
+    const mark = await outboxMark(t);
+    expect((await t.api.post("/v1/customers/", { email: "QUIET@example.com" })).status).toBe(422);
+    expect(
+      (await t.api.post("/v1/customers/", { email: "other-quiet@example.com", external_id: "quiet" })).status,
+    ).toBe(422);
+    expect((await t.api.post("/v1/customers/", { name: "No email" })).status).toBe(422);
+    expect((await t.api.patch(`/v1/customers/${held.id}`, { external_id: "changed" })).status).toBe(422);
+    expect((await t.api.patch(`/v1/customers/${randomUUID()}`, { name: "x" })).status).toBe(404);
+    expect((await t.api.delete("/v1/customers/external/nobody")).status).toBe(404);
+    expect(await outboxSince(t, mark)).toEqual([]);
+  });
+
+  it("two concurrent creates of one email: one customer and one announcement, the other a 422", async () => {
+    const mark = await outboxMark(t);
+    const answers = await Promise.all([
+      t.api.post("/v1/customers/", { email: "twice@example.com" }),
+      t.api.post("/v1/customers/", { email: "twice@example.com" }),
+    ]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 422]);
+    const created = answers.find((answer) => answer.status === 201)?.body;
+    const records = await outboxSince(t, mark);
+    expect(records.map((record) => record.type)).toEqual(["customer.created", "customer.state_changed"]);
+    expect(records[0]?.data).toEqual(created);
   });
 
   it("rejects an update to an email or external id another customer holds", async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ListResourceOrganization$inboundSchema } from "@polar-sh/sdk/models/components/listresourceorganization.js";
 import { Organization$inboundSchema } from "@polar-sh/sdk/models/components/organization.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { outboxMark, outboxSince, parseAnnouncement } from "../support/outbox-records.js";
 import { parseWithSdk } from "../support/parse-with-sdk.js";
 import { startTestEngine, type TestEngine } from "../support/test-engine.js";
 
@@ -78,6 +79,7 @@ describe("200", () => {
     expect(got.status).toBe(200);
     parseWithSdk(Organization$inboundSchema, got.body);
     t.clock.advance(1000);
+    const mark = await outboxMark(t);
     const updated = await t.api.patch(`/v1/organizations/${t.organizationId}`, {
       name: "Renamed organization",
       website: "https://acme.example",
@@ -91,6 +93,12 @@ describe("200", () => {
     });
     expect(updated.body.modified_at).toBe("2025-06-02T12:00:01Z");
     expect((await t.api.get(`/v1/organizations/${t.organizationId}`)).body.name).toBe("Renamed organization");
+    // organization.updated carries the organization as the update answered it.
+    const records = await outboxSince(t, mark);
+    expect(records).toEqual([{ type: "organization.updated", data: updated.body }]);
+    expect(records.map(parseAnnouncement)).toMatchObject([
+      { type: "organization.updated", data: { id: t.organizationId, name: "Renamed organization" } },
+    ]);
   });
 });
 
@@ -131,6 +139,14 @@ describe("422", () => {
       ["body", "name"],
       ["body", "slug"],
     ]);
+  });
+
+  it("announces nothing for a refused organization update", async () => {
+    const mark = await outboxMark(t);
+    const invalid = await t.api.patch(`/v1/organizations/${t.organizationId}`, { name: "ab" });
+    expect(invalid.status).toBe(422);
+    expect((await t.api.patch(`/v1/organizations/${randomUUID()}`, { name: "Nobody's" })).status).toBe(404);
+    expect(await outboxSince(t, mark)).toEqual([]);
   });
 
   it("validates the path id", async () => {

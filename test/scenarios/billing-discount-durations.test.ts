@@ -177,6 +177,7 @@ describe("TV9, continued", () => {
     });
     expect(await webhooksOf(t, idle.customer.id, mark)).toEqual([
       "subscription.updated",
+      "customer.state_changed",
       "order.created",
       "order.paid",
     ]);
@@ -220,9 +221,11 @@ describe("TV7 and TV10: a year of usage and the yearly renewals", () => {
     ]);
     expect(await webhooksOf(t, tv7.customer.id, mark)).toEqual([
       "subscription.updated",
+      "customer.state_changed",
       "order.created",
       "order.paid",
       "benefit_grant.cycled",
+      "customer.state_changed",
     ]);
     expect(await customerMeter(t, tv7.customer.id, meter.id)).toEqual([1000, 0, 1000]);
   });

@@ -141,7 +141,12 @@ describe("TV12: PRO with D30 started 2025-03-01, canceled at period end on 03-10
     }
     // Spec §10.4: subscription.updated → subscription.canceled (the customer.state_changed job
     // carries no customer_id, so it is not among a customer's records here).
-    expect(await webhooksOf(t, tv12.customer.id, mark)).toEqual(["subscription.updated", "subscription.canceled"]);
+    // Spec §4.6: a customer.state_changed follows.
+    expect(await webhooksOf(t, tv12.customer.id, mark)).toEqual([
+      "subscription.updated",
+      "subscription.canceled",
+      "customer.state_changed",
+    ]);
     const listed = await t.api.get(`/v1/subscriptions/${queryString({ customer_id: tv12.customer.id, active: true })}`);
     expect(listed.body.items.map((entry: Json) => entry.id)).toEqual([tv12.subscription.id]);
   });
@@ -172,7 +177,11 @@ describe("TV14: uncancel and its guards, on 2025-03-20", () => {
       customer_cancellation_comment: null,
     });
     expect(period(response.body)).toEqual([MARCH, APRIL]);
-    expect(await webhooksOf(t, tv14.customer.id, mark)).toEqual(["subscription.updated", "subscription.uncanceled"]);
+    expect(await webhooksOf(t, tv14.customer.id, mark)).toEqual([
+      "subscription.updated",
+      "subscription.uncanceled",
+      "customer.state_changed",
+    ]);
   });
 
   it("uncancel on a subscription that is not canceled → 400 BadRequest, nothing changes", async () => {
@@ -223,7 +232,11 @@ describe("TV14: uncancel and its guards, on 2025-03-20", () => {
     const statuses = answers.map((answer) => answer.status).sort();
     expect(statuses[0], answers.map((answer) => answer.text).join("\n")).toBe(200);
     expect([403, 409]).toContain(statuses[1]);
-    expect(await webhooksOf(t, racing.customer.id, mark)).toEqual(["subscription.updated", "subscription.canceled"]);
+    expect(await webhooksOf(t, racing.customer.id, mark)).toEqual([
+      "subscription.updated",
+      "subscription.canceled",
+      "customer.state_changed",
+    ]);
     await t.api.delete(`/v1/subscriptions/${racing.subscription.id}`);
   });
 });
@@ -272,6 +285,7 @@ describe("TV12: the period end on 2025-04-01T00:00:00Z", () => {
     expect(await webhooksOf(t, tv12.customer.id, mark)).toEqual([
       "subscription.updated",
       "subscription.revoked",
+      "customer.state_changed",
       "order.created",
       "order.paid",
     ]);
@@ -282,7 +296,11 @@ describe("TV12: the period end on 2025-04-01T00:00:00Z", () => {
     expect((await checkedOrders(t.api, tv12Idle.subscription.id)).map((order) => order.billing_reason)).toEqual([
       "subscription_create",
     ]);
-    expect(await webhooksOf(t, tv12Idle.customer.id, mark)).toEqual(["subscription.updated", "subscription.revoked"]);
+    expect(await webhooksOf(t, tv12Idle.customer.id, mark)).toEqual([
+      "subscription.updated",
+      "subscription.revoked",
+      "customer.state_changed",
+    ]);
   });
 
   it("TV14: the uncanceled twin renews as usual: static line and its 100 calls, D30 on both: 3000 / 900 / 2100", async () => {
@@ -336,11 +354,13 @@ describe("TV13: PRO started 2025-05-01, revoked immediately on 05-20T08:00Z with
         ended_at: REVOKED_AT,
       });
     }
-    // Spec §10.7: updated → canceled → revoked; then (Meterline) the final order, then the grants.
+    // Spec §10.7: updated → canceled → revoked → the state; then (Meterline) the final order, then
+    // the grants and the state again.
     expect(await webhooksOf(t, tv13.customer.id, mark)).toEqual([
       "subscription.updated",
       "subscription.canceled",
       "subscription.revoked",
+      "customer.state_changed",
       "order.created",
       "order.paid",
     ]);
@@ -348,9 +368,11 @@ describe("TV13: PRO started 2025-05-01, revoked immediately on 05-20T08:00Z with
       "subscription.updated",
       "subscription.canceled",
       "subscription.revoked",
+      "customer.state_changed",
       "order.created",
       "order.paid",
       "benefit_grant.revoked",
+      "customer.state_changed",
     ]);
   });
 
@@ -525,6 +547,7 @@ describe("TV19: the product change on 2025-06-16T00:00:00Z", () => {
     expect(totals(update)).toEqual([1500, 0, 1500, 0, 1500]);
     expect(await webhooksOf(t, invoiced.customer.id, changeMark)).toEqual([
       "subscription.updated",
+      "customer.state_changed",
       "order.created",
       "order.paid",
     ]);
@@ -536,7 +559,10 @@ describe("TV19: the product change on 2025-06-16T00:00:00Z", () => {
     expect(response.body).toMatchObject({ product_id: pro5000.id, amount: 5000 });
     expect(period(response.body)).toEqual([JUNE, RENEWAL]);
     expect(await checkedOrders(t.api, prorated.subscription.id)).toHaveLength(1);
-    expect(await webhooksOf(t, prorated.customer.id, changeMark)).toEqual(["subscription.updated"]);
+    expect(await webhooksOf(t, prorated.customer.id, changeMark)).toEqual([
+      "subscription.updated",
+      "customer.state_changed",
+    ]);
 
     for (const [story, target] of [
       [usedBefore, pro5000],

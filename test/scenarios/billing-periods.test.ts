@@ -152,12 +152,15 @@ describe("TV17 catch-up: the clock jumps three periods at once (downtime)", () =
     ]);
     expect(await webhooksOf(t, monthEnd.customer.id, mark)).toEqual([
       "subscription.updated",
+      "customer.state_changed",
       "order.created",
       "order.paid",
       "subscription.updated",
+      "customer.state_changed",
       "order.created",
       "order.paid",
       "subscription.updated",
+      "customer.state_changed",
       "order.created",
       "order.paid",
     ]);

@@ -128,10 +128,14 @@ describe("creation on 2025-06-01 (subscription_create orders)", () => {
     expect(items(created)).toEqual([["Pro", 2000, false, staticPriceOf(pro).id]]);
     expect(totals(created)).toEqual([2000, 0, 2000, 0, 2000]);
     expect(await subscriptionMeter(t, subscription.id, meter.id)).toEqual([0, 0, 0]);
-    // Spec §10.1, Engine: the order is created paid; PRO has no benefit, so no grant follows.
+    // Spec §10.1, Engine: the order is created paid; PRO has no benefit, so no grant follows. The
+    // customer's own events and each state change are announced about the customer too.
     expect(await webhooksOf(t, customer.id)).toEqual([
+      "customer.created",
+      "customer.state_changed",
       "subscription.created",
       "subscription.active",
+      "customer.state_changed",
       "order.created",
       "order.paid",
     ]);
@@ -153,11 +157,15 @@ describe("creation on 2025-06-01 (subscription_create orders)", () => {
     expect(await customerMeter(t, customer.id, meter.id)).toEqual([200, 0, 200]);
     expect(await subscriptionMeter(t, subscription.id, meter.id)).toEqual([0, 200, 0]);
     expect(await webhooksOf(t, customer.id)).toEqual([
+      "customer.created",
+      "customer.state_changed",
       "subscription.created",
       "subscription.active",
+      "customer.state_changed",
       "order.created",
       "order.paid",
       "benefit_grant.created",
+      "customer.state_changed",
     ]);
   });
 
@@ -270,6 +278,7 @@ describe("the renewal at 2025-07-01T00:00:00Z (subscription_cycle orders)", () =
     // Spec §10.3, Engine: the cycle announces the advanced subscription before its order.
     expect(await webhooksOf(t, story("tv3").customer.id, webhooksBeforeRenewal)).toEqual([
       "subscription.updated",
+      "customer.state_changed",
       "order.created",
       "order.paid",
     ]);
@@ -297,9 +306,11 @@ describe("the renewal at 2025-07-01T00:00:00Z (subscription_cycle orders)", () =
     expect(await customerMeter(t, story("tv5").customer.id, meter.id)).toEqual([200, 0, 200]);
     expect(await webhooksOf(t, story("tv5").customer.id, webhooksBeforeRenewal)).toEqual([
       "subscription.updated",
+      "customer.state_changed",
       "order.created",
       "order.paid",
       "benefit_grant.cycled",
+      "customer.state_changed",
     ]);
     const [cycled] = await webhookPayloads(t, story("tv5").customer.id, "benefit_grant.cycled", webhooksBeforeRenewal);
     expect(cycled.properties).toMatchObject({ last_credited_units: 200, last_credited_meter_id: meter.id });

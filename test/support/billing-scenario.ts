@@ -3,6 +3,7 @@ import { Subscription$inboundSchema } from "@polar-sh/sdk/models/components/subs
 import { expect } from "vitest";
 import { type ApiClient, type Json, queryString } from "./api-client.js";
 import { moveClock, ordersOf } from "./billing-fixtures.js";
+import { outboxSince } from "./outbox-records.js";
 import { parseWithSdk } from "./parse-with-sdk.js";
 import type { TestEngine } from "./test-engine.js";
 
@@ -34,31 +35,21 @@ export async function checkedOrders(api: ApiClient, subscriptionId: string): Pro
   return orders;
 }
 
-/** The position of the organization's latest outbox record (0 when none), to read what follows it. */
-export async function outboxMark(t: TestEngine): Promise<number> {
-  const records = await t.deps.outbox.ofOrganization(t.organizationId);
-  return records.at(-1)?.sequence ?? 0;
-}
+export { outboxMark } from "./outbox-records.js";
 
 /**
- * The webhook types announced about one customer (subscriptions, orders and benefit grants all
- * carry `customer_id`) after `since`, in emission order. Stories run side by side in one
- * organization, so each reads only its own customer's.
+ * The webhook types announced about one customer (its own `customer.*` events included) after
+ * `since`, in emission order. Stories run side by side in one organization, so each reads only
+ * its own customer's.
  */
 export async function webhooksOf(t: TestEngine, customerId: string, since = 0): Promise<string[]> {
-  const records = await t.deps.outbox.ofOrganization(t.organizationId);
-  return records
-    .filter((record) => record.sequence > since && (record.data as Json)?.customer_id === customerId)
-    .map((record) => record.type);
+  return (await outboxSince(t, since, customerId)).map((record) => record.type);
 }
 
 /** The payloads of one customer's webhooks of `type` after `since`. */
 export async function webhookPayloads(t: TestEngine, customerId: string, type: string, since = 0): Promise<Json[]> {
-  const records = await t.deps.outbox.ofOrganization(t.organizationId);
-  return records
-    .filter(
-      (record) => record.sequence > since && record.type === type && (record.data as Json)?.customer_id === customerId,
-    )
+  return (await outboxSince(t, since, customerId))
+    .filter((record) => record.type === type)
     .map((record) => record.data);
 }
 

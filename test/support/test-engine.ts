@@ -1,3 +1,5 @@
+import type { WebhookUrlPolicy } from "@meterline/api";
+import type { WebhookOptions } from "@meterline/billing";
 import { FixedClock, type LogRecord, MATERIALIZER_GROUP } from "@meterline/core";
 import { createEngine, type Engine } from "@meterline/standalone";
 import { ApiClient } from "./api-client.js";
@@ -54,16 +56,33 @@ export interface TestEngineOptions {
   sandbox?: boolean;
   /** The payment provider (default `test`: orders are paid at once). */
   payments?: "test" | "manual";
+  /**
+   * The clock also runs with real time from `now` (tests that wait on real delays, such as
+   * webhook retries); `set` and `advance` still move it.
+   */
+  realTime?: boolean;
+  webhooks?: WebhookOptions;
+  webhookUrlPolicy?: WebhookUrlPolicy;
+}
+
+/** A FixedClock that also moves with real time. */
+class RunningClock extends FixedClock {
+  private readonly started = Date.now();
+  override now(): Date {
+    return new Date(super.now().getTime() + (Date.now() - this.started));
+  }
 }
 
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
-  const clock = new FixedClock(options.now ?? DEFAULT_NOW);
+  const clock = new (options.realTime ? RunningClock : FixedClock)(options.now ?? DEFAULT_NOW);
   const dataDir = await freshDataDir();
   const engine = await createEngine({
     dataDir: dataDir.dir,
     clock,
     sandbox: options.sandbox,
     payments: options.payments,
+    webhooks: options.webhooks,
+    webhookUrlPolicy: options.webhookUrlPolicy,
     // METERLINE_TEST_LOG=error shows what a 500 hid.
     logger: process.env.METERLINE_TEST_LOG ? { level: process.env.METERLINE_TEST_LOG } : undefined,
     pollIntervalMs: 20,

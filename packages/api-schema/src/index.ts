@@ -91,3 +91,6 @@ export * from "./to-validation-detail.js";
 export * from "./uuid4.js";
 export * from "./validate-ingest-body.js";
 export * from "./validation-error-item.js";
+export * from "./webhook-delivery.js";
+export * from "./webhook-endpoint.js";
+export * from "./webhook-endpoint-input.js";

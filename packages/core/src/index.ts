@@ -30,3 +30,4 @@ export * from "./quantities/quantity-interval.js";
 export * from "./quantities/quantity-series.js";
 export * from "./quantities/time-zone.js";
 export * from "./subscription/subscription.js";
+export * from "./webhook/webhook.js";

@@ -20,4 +20,6 @@ export * from "./repositories/sort-sql.js";
 export * from "./repositories/subscription-repository.js";
 export * from "./repositories/unique-violation.js";
 export * from "./repositories/user-repository.js";
+export * from "./repositories/webhook-endpoint-repository.js";
+export * from "./repositories/webhook-event-repository.js";
 export * from "./sql-client.js";

@@ -13,8 +13,11 @@ import {
   type SqlClient,
   SubscriptionRepository,
   UserRepository,
+  WebhookEndpointRepository,
+  WebhookEventRepository,
 } from "@meterline/postgres";
 import { Authenticator } from "./auth/authenticator.js";
+import type { WebhookUrlPolicy } from "./webhooks/webhook-url-policy.js";
 
 export interface Repositories {
   organizations: OrganizationRepository;
@@ -29,6 +32,8 @@ export interface Repositories {
   subscriptions: SubscriptionRepository;
   orders: OrderRepository;
   outbox: OutboxRepository;
+  webhookEndpoints: WebhookEndpointRepository;
+  webhookEvents: WebhookEventRepository;
 }
 
 export function createRepositories(db: SqlClient): Repositories {
@@ -45,6 +50,8 @@ export function createRepositories(db: SqlClient): Repositories {
     subscriptions: new SubscriptionRepository(db),
     orders: new OrderRepository(db),
     outbox: new OutboxRepository(db),
+    webhookEndpoints: new WebhookEndpointRepository(db),
+    webhookEvents: new WebhookEventRepository(db),
   };
 }
 
@@ -55,17 +62,21 @@ export interface ApiAdapters {
   jobs: JobQueue;
   clock: Clock;
   ids: IdGenerator;
+  /** Which webhook URLs endpoints may use and deliveries may reach (default: any). */
+  webhookUrlPolicy?: WebhookUrlPolicy;
 }
 
 /** Everything the API needs, built by `main.ts` (the only place that reads configuration). */
 export interface ApiDeps extends Repositories, ApiAdapters {
   /** One per process: its token cache is dropped when a token is revoked here. */
   authenticator: Authenticator;
+  webhookUrlPolicy: WebhookUrlPolicy;
 }
 
 /** The API's dependencies over a set of adapters: repositories on `db`, and the authenticator. */
 export function createApiDeps(adapters: ApiAdapters): ApiDeps {
   const repositories = createRepositories(adapters.db);
   const authenticator = new Authenticator({ ...repositories, clock: adapters.clock });
-  return { ...adapters, ...repositories, authenticator };
+  const webhookUrlPolicy = adapters.webhookUrlPolicy ?? { allowPrivateNetworks: true, allowedHosts: [] };
+  return { ...adapters, ...repositories, authenticator, webhookUrlPolicy };
 }

@@ -16,6 +16,9 @@ export * from "./routes/organizations.js";
 export * from "./routes/shared.js";
 export * from "./serializers/billing.js";
 export * from "./serializers/catalog.js";
+export * from "./serializers/customer.js";
+export * from "./serializers/organization.js";
+export * from "./webhooks/webhook-url-policy.js";
 
 import type { ApiDeps } from "./deps.js";
 import type { RouteDefinition } from "./http/route.js";
@@ -25,6 +28,7 @@ import { eventRoutes } from "./routes/events.js";
 import { meterRoutes } from "./routes/meters.js";
 import { organizationAccessTokenRoutes } from "./routes/organization-access-tokens.js";
 import { organizationRoutes } from "./routes/organizations.js";
+import { webhookRoutes } from "./routes/webhooks.js";
 
 /** Every route the API service serves (ingest lives in its own service). */
 export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
@@ -35,5 +39,6 @@ export function apiRoutes(deps: ApiDeps): RouteDefinition[] {
     ...eventRoutes(deps),
     ...meterRoutes(deps),
     ...customerMeterRoutes(deps),
+    ...webhookRoutes(deps),
   ];
 }

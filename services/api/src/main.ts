@@ -13,6 +13,7 @@ import { BootstrapTokenError, bootstrap } from "./admin/bootstrap.js";
 import { buildApp } from "./app.js";
 import { createApiDeps } from "./deps.js";
 import { apiRoutes } from "./index.js";
+import { webhookUrlPolicyFromEnv } from "./webhooks/webhook-url-policy.js";
 
 /**
  * The API service: every `/v1` route. It serves `POST /v1/events/ingest` too, so one public port
@@ -27,7 +28,12 @@ async function main(): Promise<void> {
     ids: randomIdGenerator,
     onError: (error) => logger.error({ err: error }, "adapter error"),
   });
-  const deps = createApiDeps({ ...adapters, clock: systemClock, ids: randomIdGenerator });
+  const deps = createApiDeps({
+    ...adapters,
+    clock: systemClock,
+    ids: randomIdGenerator,
+    webhookUrlPolicy: webhookUrlPolicyFromEnv(process.env),
+  });
   // The first organization and tokens, as `npm start` does; idempotent across restarts and instances.
   const boot = await bootstrap(deps, {
     organizationToken: process.env.METERLINE_BOOTSTRAP_TOKEN || undefined,

@@ -1,3 +1,4 @@
+export * from "./engine/announce.js";
 export * from "./engine/billing-deps.js";
 export * from "./engine/order-service.js";
 export * from "./engine/product-change.js";
@@ -6,4 +7,8 @@ export * from "./engine/subscription-cycle.js";
 export * from "./engine/subscription-service.js";
 export * from "./job-catalog.js";
 export * from "./routes/index.js";
+export * from "./webhooks/webhook-body.js";
+export * from "./webhooks/webhook-deliverer.js";
+export * from "./webhooks/webhook-dispatcher.js";
+export * from "./webhooks/webhook-options.js";
 export * from "./worker.js";

@@ -12,6 +12,8 @@ export const JOB_CATALOG = {
   "billing.cycleSubscription": SubscriptionPeriod,
   "billing.settlePeriod": SubscriptionPeriod,
   "billing.finalizeSubscription": z.object({ subscriptionId: z.uuid() }),
+  "webhooks.dispatch": z.object({}),
+  "webhooks.deliver": z.object({ eventId: z.uuid(), leaseId: z.uuid() }),
 } as const;
 
 export type JobName = keyof typeof JOB_CATALOG;

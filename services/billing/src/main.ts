@@ -1,4 +1,4 @@
-import { createApiDeps } from "@meterline/api";
+import { createApiDeps, webhookUrlPolicyFromEnv } from "@meterline/api";
 import { manualPaymentProvider, randomIdGenerator, systemClock, testPaymentProvider } from "@meterline/core";
 import {
   createLogger,
@@ -9,9 +9,10 @@ import {
   startHealthServer,
   stopOnSignals,
 } from "@meterline/runtime";
+import { webhookOptionsFromEnv } from "./webhooks/webhook-options.js";
 import { startWorker } from "./worker.js";
 
-/** The billing worker: runs the JobQueue's jobs (maintenance today; cycles, orders and webhooks next). */
+/** The billing worker: runs the JobQueue's jobs (maintenance, cycles and orders, webhook delivery). */
 async function main(): Promise<void> {
   const config = loadRuntimeConfig();
   requireSharedDatabase(config, "billing");
@@ -22,13 +23,19 @@ async function main(): Promise<void> {
     // Cycles read closed usage windows from the store.
     onError: (error) => logger.error({ err: error }, "adapter error"),
   });
-  const deps = createApiDeps({ ...adapters, clock: systemClock, ids: randomIdGenerator });
+  const deps = createApiDeps({
+    ...adapters,
+    clock: systemClock,
+    ids: randomIdGenerator,
+    webhookUrlPolicy: webhookUrlPolicyFromEnv(process.env),
+  });
   const payments = process.env.METERLINE_PAYMENT_PROVIDER === "manual" ? manualPaymentProvider : testPaymentProvider;
   const worker = await startWorker({
     jobs: adapters.jobs,
     clock: systemClock,
     pruneEventLog: adapters.prune,
     billing: { ...deps, payments },
+    webhooks: webhookOptionsFromEnv(process.env),
     logger,
   });
   const health = await startHealthServer({

@@ -3,6 +3,9 @@ import type { BillingDeps } from "./engine/billing-deps.js";
 import { scheduleDue } from "./engine/scheduler.js";
 import { cycleSubscription, finalizeSubscription, settlePeriod } from "./engine/subscription-cycle.js";
 import { JOB_CATALOG, type JobName } from "./job-catalog.js";
+import { deliverWebhook } from "./webhooks/webhook-deliverer.js";
+import { DELIVER_JOB, DISPATCH_JOB, dispatchWebhooks } from "./webhooks/webhook-dispatcher.js";
+import { resolveWebhookOptions, type WebhookOptions } from "./webhooks/webhook-options.js";
 
 export interface WorkerDeps {
   jobs: JobQueue;
@@ -13,26 +16,38 @@ export interface WorkerDeps {
   billing?: BillingDeps;
   /** How often the scheduler looks for due subscriptions (default 10 s). */
   scheduleEveryMs?: number;
+  /** How webhooks are sent (with `billing`). */
+  webhooks?: WebhookOptions;
   logger?: { info(object: unknown, message?: string): void; error(object: unknown, message?: string): void };
 }
 
 const HOUR = 60 * 60 * 1000;
+const WEBHOOK_JOBS: JobName[] = [DISPATCH_JOB, DELIVER_JOB];
+const BILLING_JOBS = (Object.keys(JOB_CATALOG) as JobName[]).filter((name) => !WEBHOOK_JOBS.includes(name));
 
-/** The background worker: schedules its repeatable jobs and runs whatever the queue hands it. */
+/**
+ * The background worker: schedules its repeatable jobs and runs whatever the queue hands it.
+ * Webhooks have workers of their own, so a slow or failing endpoint never holds up a billing job.
+ */
 export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   if (deps.pruneEventLog !== undefined) {
     await deps.jobs.repeat("maintenance.pruneEventLog", "maintenance.pruneEventLog", {}, HOUR);
   }
-  if (deps.billing !== undefined) {
+  const billing = deps.billing;
+  const webhooks = resolveWebhookOptions(deps.webhooks);
+  if (billing !== undefined) {
     await deps.jobs.repeat("billing.scheduleDue", "billing.scheduleDue", {}, deps.scheduleEveryMs ?? 10_000);
+    await deps.jobs.repeat(DISPATCH_JOB, DISPATCH_JOB, {}, webhooks.dispatchEveryMs);
   }
-  return deps.jobs.work({
+  const onError = (error: unknown, job: { name: string }) =>
+    deps.logger?.error({ err: error, job: job.name }, "job failed");
+  const main = await deps.jobs.work({
+    names: BILLING_JOBS,
     concurrency: 4,
     handler: async (job) => {
       const name = job.name as JobName;
       const schema = JOB_CATALOG[name];
       if (schema === undefined) throw new Error(`Unknown job ${job.name}`);
-      const billing = deps.billing;
       switch (name) {
         case "maintenance.pruneEventLog": {
           const result = await deps.pruneEventLog?.(deps.clock.now());
@@ -57,8 +72,25 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
           if (billing !== undefined) await finalizeSubscription(billing, payload.subscriptionId);
           return;
         }
+        default:
+          throw new Error(`Job ${job.name} is not a billing job`);
       }
     },
-    onError: (error, job) => deps.logger?.error({ err: error, job: job.name }, "job failed"),
+    onError,
   });
+  if (billing === undefined) return main;
+  const delivery = await deps.jobs.work({
+    names: WEBHOOK_JOBS,
+    concurrency: webhooks.concurrency,
+    handler: async (job) => {
+      if (job.name === DISPATCH_JOB) return dispatchWebhooks(billing, webhooks);
+      await deliverWebhook(billing, webhooks, JOB_CATALOG[DELIVER_JOB].parse(job.payload));
+    },
+    onError,
+  });
+  return {
+    stop: async () => {
+      await Promise.all([main.stop(), delivery.stop()]);
+    },
+  };
 }

@@ -1,3 +1,5 @@
+import { type WebhookUrlPolicy, webhookUrlPolicyFromEnv } from "@meterline/api";
+import { type WebhookOptions, webhookOptionsFromEnv } from "@meterline/billing";
 import { loadRuntimeConfig, portFrom, type RuntimeConfig } from "@meterline/runtime";
 
 export interface EngineConfig {
@@ -10,6 +12,10 @@ export interface EngineConfig {
   /** METERLINE_PAYMENT_PROVIDER: `test` (default, orders paid at once) or `manual`. */
   payments: "test" | "manual";
   runtime: RuntimeConfig;
+  /** NODE_ENV, METERLINE_WEBHOOK_ALLOW_PRIVATE, METERLINE_WEBHOOK_ALLOWED_HOSTS. */
+  webhookUrlPolicy: WebhookUrlPolicy;
+  /** METERLINE_WEBHOOK_*_MS. */
+  webhooks: WebhookOptions;
 }
 
 /** Reads the environment once, at start-up; everything else receives a typed config. */
@@ -26,5 +32,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
     bootstrapToken: env.METERLINE_BOOTSTRAP_TOKEN || undefined,
     bootstrapAdminToken: env.METERLINE_BOOTSTRAP_ADMIN_TOKEN || undefined,
     runtime: loadRuntimeConfig(env),
+    webhookUrlPolicy: webhookUrlPolicyFromEnv(env),
+    webhooks: webhookOptionsFromEnv(env),
   };
 }

@@ -6,8 +6,9 @@ import {
   bootstrap,
   buildApp,
   createApiDeps,
+  type WebhookUrlPolicy,
 } from "@meterline/api";
-import { type BillingDeps, billingRoutes, startWorker } from "@meterline/billing";
+import { type BillingDeps, billingRoutes, startWorker, type WebhookOptions } from "@meterline/billing";
 import {
   type Clock,
   type IdGenerator,
@@ -42,6 +43,10 @@ export interface EngineOptions {
   sandbox?: boolean;
   /** How often the billing scheduler looks for due subscriptions. */
   scheduleEveryMs?: number;
+  /** Which webhook URLs are allowed (default: any, as in development). */
+  webhookUrlPolicy?: WebhookUrlPolicy;
+  /** How webhooks are sent (timeouts, retries). */
+  webhooks?: WebhookOptions;
 }
 
 export interface Engine {
@@ -66,7 +71,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const ids = options.ids ?? randomIdGenerator;
   const config = options.config ?? embeddedConfig({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
   const adapters = await openAdapters(config, { clock, ids, pollIntervalMs: options.pollIntervalMs });
-  const deps: ApiDeps = createApiDeps({ ...adapters, clock, ids });
+  const deps: ApiDeps = createApiDeps({ ...adapters, clock, ids, webhookUrlPolicy: options.webhookUrlPolicy });
   const billing: BillingDeps = {
     ...deps,
     payments: options.payments === "manual" ? manualPaymentProvider : testPaymentProvider,
@@ -93,6 +98,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       pruneEventLog: adapters.prune,
       billing,
       scheduleEveryMs: options.scheduleEveryMs,
+      webhooks: options.webhooks,
       logger: app.log,
     });
 

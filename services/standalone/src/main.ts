@@ -24,6 +24,8 @@ async function main(): Promise<void> {
       config: runtime,
       sandbox: config.sandbox,
       payments: config.payments,
+      webhookUrlPolicy: config.webhookUrlPolicy,
+      webhooks: config.webhooks,
       logger: { level: runtime.logLevel },
       bootstrap: { organizationToken: config.bootstrapToken, adminToken: config.bootstrapAdminToken },
     });

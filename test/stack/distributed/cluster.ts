@@ -79,6 +79,8 @@ export interface ClusterOptions {
   bootstrap?: { organizationToken: string; adminToken: string };
   /** Extra node flags per service, before the script (benchmarks: `--cpu-prof`). Default none. */
   nodeFlags?: Partial<Record<ServiceName, string[]>>;
+  /** More environment for every service (e.g. webhook timings). */
+  env?: Record<string, string>;
 }
 
 export interface ServiceHandle {
@@ -178,6 +180,7 @@ export class Cluster {
       LOG_LEVEL: options.logLevel ?? "warn",
       METERLINE_BOOTSTRAP_TOKEN: options.bootstrap?.organizationToken ?? BOOTSTRAP_ORGANIZATION_TOKEN,
       METERLINE_BOOTSTRAP_ADMIN_TOKEN: options.bootstrap?.adminToken ?? BOOTSTRAP_ADMIN_TOKEN,
+      ...options.env,
     });
     const cluster = new Cluster(options, resources, serviceEnv, { api: await freePort(), ingest: await freePort() });
     try {
@@ -206,6 +209,11 @@ export class Cluster {
   /** Starts one more materializer instance; resolves once it has joined the group and is ready. */
   startMaterializer(): Promise<ServiceHandle> {
     return this.startService("materializer");
+  }
+
+  /** Starts one more billing worker; resolves once it is ready. */
+  startBilling(): Promise<ServiceHandle> {
+    return this.startService("billing");
   }
 
   get materializers(): ServiceHandle[] {

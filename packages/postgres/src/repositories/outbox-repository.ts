@@ -38,9 +38,13 @@ export class OutboxRepository {
     }
   }
 
-  async pending(limit: number): Promise<PendingOutboxRecord[]> {
+  /**
+   * The oldest undispatched records, locked until the transaction ends: one fan-out at a time
+   * reads them, so webhook events are created in outbox order.
+   */
+  async lockPending(limit: number): Promise<PendingOutboxRecord[]> {
     const rows = await this.db.query<OutboxRow>(
-      "SELECT * FROM outbox WHERE dispatched_at IS NULL ORDER BY sequence LIMIT $1",
+      "SELECT * FROM outbox WHERE dispatched_at IS NULL ORDER BY sequence LIMIT $1 FOR UPDATE",
       [limit],
     );
     return rows.map(toRecord);

@@ -14,9 +14,10 @@ import {
 import { type AuthSubject, type Customer, isBillable } from "@meterline/core";
 import { uniqueViolation } from "@meterline/postgres";
 import { z } from "zod";
-import { type ApiDeps, createRepositories } from "../deps.js";
+import { type ApiDeps, createRepositories, type Repositories } from "../deps.js";
 import { defineRoute, type RouteDefinition } from "../http/route.js";
 import { ValidationFailure, type ValidationIssue } from "../http/validation-failure.js";
+import { announceChange } from "../outbox/announce-change.js";
 import { presentCustomerState } from "../presenters/billing-presenters.js";
 import { serializeCustomer } from "../serializers/customer.js";
 import {
@@ -68,6 +69,23 @@ function mapUniqueViolation(error: unknown, customer: Customer): never {
   throw error;
 }
 
+/**
+ * `customer.created`, `.updated` or `.deleted`, then the customer's `customer.state_changed`, as
+ * Polar sends them after each of these (spec billing §10), in the change's transaction.
+ */
+function announceCustomer(
+  repositories: Repositories,
+  deps: ApiDeps,
+  now: Date,
+  type: "customer.created" | "customer.updated" | "customer.deleted",
+  customer: Customer,
+): Promise<void> {
+  return announceChange(repositories, { ids: deps.ids, now }, [
+    { type, customer },
+    { type: "customer.state_changed", stateOf: { customerId: customer.id, organizationId: customer.organizationId } },
+  ]);
+}
+
 async function findCustomer(
   deps: ApiDeps,
   subject: AuthSubject,
@@ -83,7 +101,8 @@ async function findCustomer(
 
 async function updateCustomer(deps: ApiDeps, customer: Customer, body: CustomerUpdateInput): Promise<Customer> {
   const present = new Set(body.presentKeys);
-  const updated: Customer = { ...customer, modifiedAt: deps.clock.now() };
+  const now = deps.clock.now();
+  const updated: Customer = { ...customer, modifiedAt: now };
   if (present.has("metadata") && body.metadata !== undefined) updated.metadata = body.metadata;
   if (present.has("email") && body.email != null) updated.email = body.email;
   if (present.has("name")) updated.name = body.name ?? null;
@@ -104,13 +123,17 @@ async function updateCustomer(deps: ApiDeps, customer: Customer, body: CustomerU
   }
   await checkUniqueness(deps, updated, customer.id);
   try {
-    await deps.customers.update(updated);
+    await deps.db.transaction(async (tx) => {
+      const repositories = createRepositories(tx);
+      await repositories.customers.update(updated);
+      // Past events sent with this external id now belong to the customer: rebuild its meters on
+      // its next event (spec §3.3).
+      if (externalIdSet) await repositories.customerMeters.markStaleForCustomer(customer.id);
+      await announceCustomer(repositories, deps, now, "customer.updated", updated);
+    });
   } catch (error) {
     mapUniqueViolation(error, updated);
   }
-  // Past events sent with this external id now belong to the customer: rebuild its meters on
-  // its next event (spec §3.3).
-  if (externalIdSet) await deps.customerMeters.markStaleForCustomer(customer.id);
   return updated;
 }
 
@@ -131,10 +154,13 @@ async function revokeSubscriptions(deps: ApiDeps, customer: Customer): Promise<v
 async function deleteCustomer(deps: ApiDeps, customer: Customer): Promise<void> {
   await revokeSubscriptions(deps, customer);
   const now = deps.clock.now();
+  const deleted: Customer = { ...customer, deletedAt: now, modifiedAt: now };
   await deps.db.transaction(async (tx) => {
     const repositories = createRepositories(tx);
-    await repositories.customers.update({ ...customer, deletedAt: now, modifiedAt: now });
+    await repositories.customers.update(deleted);
     await repositories.customerMeters.deleteForCustomer(customer.id, now);
+    // Polar sends the deleted customer (`deleted_at` set) and its state, as they are now.
+    await announceCustomer(repositories, deps, now, "customer.deleted", deleted);
   });
 }
 
@@ -217,7 +243,11 @@ export function customerRoutes(deps: ApiDeps): RouteDefinition[] {
         };
         await checkUniqueness(deps, customer);
         try {
-          await deps.customers.insert(customer);
+          await deps.db.transaction(async (tx) => {
+            const repositories = createRepositories(tx);
+            await repositories.customers.insert(customer);
+            await announceCustomer(repositories, deps, now, "customer.created", customer);
+          });
         } catch (error) {
           mapUniqueViolation(error, customer);
         }

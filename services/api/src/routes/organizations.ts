@@ -10,8 +10,9 @@ import {
 } from "@meterline/api-schema";
 import { z } from "zod";
 import { createOrganization } from "../admin/organizations.js";
-import type { ApiDeps } from "../deps.js";
+import { type ApiDeps, createRepositories } from "../deps.js";
 import { defineRoute, type RouteDefinition } from "../http/route.js";
+import { announceChange } from "../outbox/announce-change.js";
 import { serializeOrganization } from "../serializers/organization.js";
 import { bodyOf, idParam, listResponse, notFound, pageWindow, toSortSpecs } from "./shared.js";
 
@@ -105,7 +106,8 @@ export function organizationRoutes(deps: ApiDeps): RouteDefinition[] {
         const organization = await deps.organizations.get(params.id, subject.organizationIds);
         if (organization === null) throw notFound();
         const present = new Set(body.presentKeys);
-        const updated = { ...organization, modifiedAt: deps.clock.now() };
+        const now = deps.clock.now();
+        const updated = { ...organization, modifiedAt: now };
         if (present.has("name") && body.name != null) updated.name = body.name;
         if (present.has("avatarUrl")) updated.avatarUrl = body.avatarUrl ?? null;
         if (present.has("email")) updated.email = body.email ?? null;
@@ -113,7 +115,7 @@ export function organizationRoutes(deps: ApiDeps): RouteDefinition[] {
         if (present.has("socials") && body.socials != null) updated.socials = body.socials;
         if (present.has("details") && body.details != null) {
           updated.details = body.details as Record<string, unknown>;
-          updated.detailsSubmittedAt = deps.clock.now();
+          updated.detailsSubmittedAt = now;
         }
         if (present.has("featureSettings") && body.featureSettings != null) {
           updated.featureSettings = { ...organization.featureSettings, ...body.featureSettings };
@@ -121,7 +123,13 @@ export function organizationRoutes(deps: ApiDeps): RouteDefinition[] {
         if (present.has("subscriptionSettings") && body.subscriptionSettings != null) {
           updated.subscriptionSettings = { ...organization.subscriptionSettings, ...body.subscriptionSettings };
         }
-        await deps.organizations.update(updated);
+        await deps.db.transaction(async (tx) => {
+          const repositories = createRepositories(tx);
+          await repositories.organizations.update(updated);
+          await announceChange(repositories, { ids: deps.ids, now }, [
+            { type: "organization.updated", organization: updated },
+          ]);
+        });
         return serializeOrganization(updated);
       },
     }),

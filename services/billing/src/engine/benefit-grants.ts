@@ -1,6 +1,6 @@
 import { createRepositories } from "@meterline/api";
 import type { Benefit, BenefitGrant, LogRecord, Subscription } from "@meterline/core";
-import { type Announcement, announce } from "./announce.js";
+import { type Announcement, announce, customerStateChanged } from "./announce.js";
 import type { BillingDeps } from "./billing-deps.js";
 import { systemKeys, systemRecord } from "./system-records.js";
 
@@ -135,16 +135,16 @@ export async function creditGrants(
       return stored !== undefined && needsCredit(stored, periodIndex);
     });
     for (const { grant } of due) await repositories.benefits.updateGrant(grant);
-    await announce(
-      repositories,
-      { ids: deps.ids, now },
-      due.map(
+    if (due.length === 0) return;
+    await announce(repositories, { ids: deps.ids, now }, [
+      ...due.map(
         ({ grant, first }): Announcement => ({
           type: first ? "benefit_grant.created" : "benefit_grant.cycled",
           grant,
         }),
       ),
-    );
+      customerStateChanged(subscription),
+    ]);
   });
 }
 
@@ -206,13 +206,13 @@ export async function revokeGrants(
     const current = await repositories.benefits.grantsOfSubscription(subscription.id);
     const due = revoked.filter((grant) => current.some((stored) => stored.id === grant.id && isLive(stored)));
     for (const grant of due) await repositories.benefits.updateGrant(grant);
-    await announce(
-      repositories,
-      { ids: deps.ids, now },
-      due
-        .filter((grant) => grant.grantedAt !== null)
-        .map((grant) => ({ type: "benefit_grant.revoked" as const, grant })),
-    );
+    // A grant never granted is revoked silently: the customer's state never showed it.
+    const announced = due.filter((grant) => grant.grantedAt !== null);
+    if (announced.length === 0) return;
+    await announce(repositories, { ids: deps.ids, now }, [
+      ...announced.map((grant) => ({ type: "benefit_grant.revoked" as const, grant })),
+      customerStateChanged(subscription),
+    ]);
   });
 }
 

@@ -11,7 +11,7 @@ import {
   type Subscription,
   subscriptionAmount,
 } from "@meterline/core";
-import { type Announcement, announce } from "./announce.js";
+import { type Announcement, announce, customerStateChanged } from "./announce.js";
 import { syncGrants } from "./benefit-grants.js";
 import type { BillingDeps } from "./billing-deps.js";
 import { buildOrder, meteredLines, orderLines, shortDate } from "./order-builder.js";
@@ -197,7 +197,10 @@ export async function changeProduct(
     await repositories.subscriptions.update(changed);
     await repositories.subscriptions.setPrices(changed.id, changed.prices);
     await repositories.subscriptions.ensureMeters(changed.id, meterIds, () => deps.ids.uuid(), now);
-    const announcements: Announcement[] = [{ type: "subscription.updated", subscription: changed }];
+    const announcements: Announcement[] = [
+      { type: "subscription.updated", subscription: changed },
+      customerStateChanged(changed),
+    ];
     if (behavior === "invoice" && !intervalChanged) {
       // The update order takes every pending line (an earlier `prorate` change's too).
       const pending = await repositories.subscriptions.pendingItems(changed.id);

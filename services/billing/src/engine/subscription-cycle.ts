@@ -8,7 +8,7 @@ import {
   type Subscription,
   subscriptionAmount,
 } from "@meterline/core";
-import { type Announcement, announce } from "./announce.js";
+import { type Announcement, announce, customerStateChanged } from "./announce.js";
 import { creditGrants, revokeGrants } from "./benefit-grants.js";
 import type { BillingDeps } from "./billing-deps.js";
 import { CYCLE_READS, memoizedReads } from "./memoized-reads.js";
@@ -128,7 +128,11 @@ export async function cycleSubscription(
         stored.id,
       );
     await repositories.subscriptions.update(advanced, { expectedPeriodIndex: periodIndex });
-    const announcements: Announcement[] = [{ type: "subscription.updated", subscription: advanced }];
+    // The state follows the subscription's events; the order's come after it (spec billing §10).
+    const announcements: Announcement[] = [
+      { type: "subscription.updated", subscription: advanced },
+      customerStateChanged(advanced),
+    ];
     if (created) announcements.push(...orderAnnouncements(stored));
     await announce(repositories, { ids: deps.ids, now }, announcements);
   });
@@ -184,7 +188,7 @@ export async function settlePeriod(
   await deps.subscriptions.markSettled(subscription.id, periodIndex);
 }
 
-/** Ends a live subscription at `at` (status canceled) and announces it, in one transaction. */
+/** Ends a live subscription at `at` (status canceled) and announces it, then the customer's state, in one transaction. */
 export async function endSubscription(
   deps: Pick<BillingDeps, "db" | "clock" | "ids">,
   subscription: Subscription,
@@ -207,11 +211,10 @@ export async function endSubscription(
       canceledAt: locked.canceledAt ?? now,
     };
     await repositories.subscriptions.update(ended);
-    await announce(
-      repositories,
-      { ids: deps.ids, now },
-      announcements.map((type) => ({ type, subscription: ended })),
-    );
+    await announce(repositories, { ids: deps.ids, now }, [
+      ...announcements.map((type) => ({ type, subscription: ended })),
+      customerStateChanged(ended),
+    ]);
     return ended;
   });
 }

@@ -14,7 +14,7 @@ import {
   type Subscription,
   subscriptionAmount,
 } from "@meterline/core";
-import { type Announcement, announce } from "./announce.js";
+import { type Announcement, announce, customerStateChanged } from "./announce.js";
 import { newGrants } from "./benefit-grants.js";
 import type { BillingDeps } from "./billing-deps.js";
 import { buildOrder, staticLines } from "./order-builder.js";
@@ -165,6 +165,7 @@ export async function createSubscription(deps: BillingDeps, input: CreateSubscri
     await announce(repositories, { ids: deps.ids, now }, [
       { type: "subscription.created", subscription },
       { type: "subscription.active", subscription },
+      customerStateChanged(subscription),
       { type: "order.created", order: stored },
       ...(stored.status === "paid" ? [{ type: "order.paid" as const, order: stored }] : []),
     ]);
@@ -174,7 +175,10 @@ export async function createSubscription(deps: BillingDeps, input: CreateSubscri
   return (await deps.subscriptions.getById(subscription.id)) ?? subscription;
 }
 
-/** Applies a change to a live subscription under its row lock and announces it (spec billing §4.6). */
+/**
+ * Applies a change to a live subscription under its row lock and announces it, then the
+ * customer's state (spec billing §4.6, §10).
+ */
 async function mutate(
   deps: BillingDeps,
   subscription: Subscription,
@@ -188,11 +192,10 @@ async function mutate(
     if (locked === null) throw new DomainError("NOT_FOUND", "not_found", "Not found");
     const changed = { ...change(locked), modifiedAt: now };
     await repositories.subscriptions.update(changed);
-    await announce(
-      repositories,
-      { ids: deps.ids, now },
-      types.map((type) => ({ type, subscription: changed }) as Announcement),
-    );
+    await announce(repositories, { ids: deps.ids, now }, [
+      ...types.map((type) => ({ type, subscription: changed }) as Announcement),
+      customerStateChanged(changed),
+    ]);
     return changed;
   });
 }
