@@ -1,3 +1,4 @@
+import { WEBHOOK_DELIVER_JOB, WEBHOOK_DISPATCH_JOB } from "@meterline/core";
 import { z } from "zod";
 
 const SubscriptionPeriod = z.object({ subscriptionId: z.uuid(), periodIndex: z.number().int().min(0) });
@@ -12,8 +13,8 @@ export const JOB_CATALOG = {
   "billing.cycleSubscription": SubscriptionPeriod,
   "billing.settlePeriod": SubscriptionPeriod,
   "billing.finalizeSubscription": z.object({ subscriptionId: z.uuid() }),
-  "webhooks.dispatch": z.object({}),
-  "webhooks.deliver": z.object({ eventId: z.uuid(), leaseId: z.uuid() }),
+  [WEBHOOK_DISPATCH_JOB]: z.object({}),
+  [WEBHOOK_DELIVER_JOB]: z.object({ eventId: z.uuid(), leaseId: z.uuid() }),
 } as const;
 
 export type JobName = keyof typeof JOB_CATALOG;

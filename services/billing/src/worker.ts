@@ -1,10 +1,10 @@
-import type { Clock, JobQueue, Worker } from "@meterline/core";
+import { type Clock, type JobQueue, WEBHOOK_DELIVER_JOB, WEBHOOK_DISPATCH_JOB, type Worker } from "@meterline/core";
 import type { BillingDeps } from "./engine/billing-deps.js";
 import { scheduleDue } from "./engine/scheduler.js";
 import { cycleSubscription, finalizeSubscription, settlePeriod } from "./engine/subscription-cycle.js";
 import { JOB_CATALOG, type JobName } from "./job-catalog.js";
 import { deliverWebhook } from "./webhooks/webhook-deliverer.js";
-import { DELIVER_JOB, DISPATCH_JOB, dispatchWebhooks } from "./webhooks/webhook-dispatcher.js";
+import { dispatchWebhooks } from "./webhooks/webhook-dispatcher.js";
 import { resolveWebhookOptions, type WebhookOptions } from "./webhooks/webhook-options.js";
 
 export interface WorkerDeps {
@@ -22,7 +22,7 @@ export interface WorkerDeps {
 }
 
 const HOUR = 60 * 60 * 1000;
-const WEBHOOK_JOBS: JobName[] = [DISPATCH_JOB, DELIVER_JOB];
+const WEBHOOK_JOBS: JobName[] = [WEBHOOK_DISPATCH_JOB, WEBHOOK_DELIVER_JOB];
 const BILLING_JOBS = (Object.keys(JOB_CATALOG) as JobName[]).filter((name) => !WEBHOOK_JOBS.includes(name));
 
 /**
@@ -37,7 +37,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const webhooks = resolveWebhookOptions(deps.webhooks);
   if (billing !== undefined) {
     await deps.jobs.repeat("billing.scheduleDue", "billing.scheduleDue", {}, deps.scheduleEveryMs ?? 10_000);
-    await deps.jobs.repeat(DISPATCH_JOB, DISPATCH_JOB, {}, webhooks.dispatchEveryMs);
+    await deps.jobs.repeat(WEBHOOK_DISPATCH_JOB, WEBHOOK_DISPATCH_JOB, {}, webhooks.dispatchEveryMs);
   }
   const onError = (error: unknown, job: { name: string }) =>
     deps.logger?.error({ err: error, job: job.name }, "job failed");
@@ -83,8 +83,8 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     names: WEBHOOK_JOBS,
     concurrency: webhooks.concurrency,
     handler: async (job) => {
-      if (job.name === DISPATCH_JOB) return dispatchWebhooks(billing, webhooks);
-      await deliverWebhook(billing, webhooks, JOB_CATALOG[DELIVER_JOB].parse(job.payload));
+      if (job.name === WEBHOOK_DISPATCH_JOB) return dispatchWebhooks(billing, webhooks);
+      await deliverWebhook(billing, webhooks, JOB_CATALOG[WEBHOOK_DELIVER_JOB].parse(job.payload));
     },
     onError,
   });

@@ -90,3 +90,8 @@ export function webhookLane(type: WebhookEventType, data: unknown): string {
   const customerId = type.startsWith("customer.") ? record.id : record.customer_id;
   return typeof customerId === "string" ? customerId : ORGANIZATION_LANE;
 }
+
+/** The job that fans the outbox out and claims due attempts (the API queues one after a redelivery). */
+export const WEBHOOK_DISPATCH_JOB = "webhooks.dispatch";
+/** The job that sends one claimed attempt. */
+export const WEBHOOK_DELIVER_JOB = "webhooks.deliver";

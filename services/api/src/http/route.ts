@@ -77,6 +77,11 @@ export class RouteRegistry {
       method: route.method,
       url: route.url,
       handler: async (request, reply) => {
+        // `/v1/webhooks/endpoints/` matches `/v1/webhooks/endpoints/:id` with an empty id. Starlette
+        // has no such match: it is a path no route takes (redirected or 404, before auth).
+        if (Object.values((request.params ?? {}) as Record<string, string>).some((value) => value === "")) {
+          return reply.callNotFound();
+        }
         const authentication = await this.authenticator.authenticate(request.headers.authorization);
         if (authentication.outcome === "anonymous") return sendUnauthorized(reply);
         if (authentication.outcome === "invalid_token") return sendInvalidToken(reply);

@@ -56,6 +56,7 @@ function client(token: string | null, target?: FastifyInstance) {
     };
   }
   return {
+    request,
     get: (url: string) => request("GET", url),
     post: (url: string, body?: unknown) => request("POST", url, body),
     patch: (url: string, body: unknown) => request("PATCH", url, body),
@@ -226,10 +227,15 @@ describe("200", () => {
     expect(String(response.headers.location)).toMatch(/\/v1\/webhooks\/endpoints$/);
   });
 
-  // Spec §12 item 2. Fastify matches `/v1/webhooks/endpoints/` to `/v1/webhooks/endpoints/:id` with
-  // an empty id (Starlette's `{id}` needs a character), so a GET answers 422 instead; the fix
-  // belongs to the route registry (an empty path parameter should fall through to the fallback).
-  it.todo("redirects GET /v1/webhooks/endpoints/ to the canonical path (307, before auth)");
+  // Spec §1.2: Fastify matches `/v1/webhooks/endpoints/` to `/v1/webhooks/endpoints/:id` with an
+  // empty id; the registry hands such a request to the routing fallback, before auth.
+  it("redirects GET, PATCH and DELETE of the slashed collection path to the canonical one, before auth", async () => {
+    for (const method of ["GET", "PATCH", "DELETE"] as const) {
+      const response = await client(null).request(method, "/v1/webhooks/endpoints/");
+      expect(response.status, method).toBe(307);
+      expect(String(response.headers.location)).toMatch(/\/v1\/webhooks\/endpoints$/);
+    }
+  });
 
   it("documents the routes in the OpenAPI document", async () => {
     const document = (await api().get("/openapi.json")).body;

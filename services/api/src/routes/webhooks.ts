@@ -11,7 +11,7 @@ import {
   WebhookEndpoint as WebhookEndpointSchema,
   WebhookEndpointUpdateInput,
 } from "@meterline/api-schema";
-import type { AuthSubject, WebhookEndpoint } from "@meterline/core";
+import { type AuthSubject, WEBHOOK_DISPATCH_JOB, type WebhookEndpoint } from "@meterline/core";
 import { z } from "zod";
 import type { ApiDeps } from "../deps.js";
 import { defineRoute, type Parser, type QueryParameterDoc, type RouteDefinition } from "../http/route.js";
@@ -30,7 +30,6 @@ import { serializeWebhookDelivery, serializeWebhookEndpoint } from "./webhook-se
 const READ = ["webhooks:read", "webhooks:write"];
 const WRITE = ["webhooks:write"];
 /** The job the worker runs to fan out and send what is due (services/billing webhook dispatcher). */
-const DISPATCH_JOB = "webhooks.dispatch";
 const BY_ID_DOCS = { params: { id: z.uuid() } };
 const PAGE_DOCS: QueryParameterDoc[] = [
   { name: "page", schema: z.int().positive() },
@@ -98,7 +97,7 @@ async function redeliver(deps: ApiDeps, subject: AuthSubject, id: string): Promi
   if ((await deps.webhookEndpoints.get(subject.organizationIds, event.endpointId)) === null) throw notFound();
   if ((await deps.webhookEvents.redeliver(subject.organizationIds, id, deps.clock.now())) === null) throw notFound();
   // The dispatcher also runs on a schedule; this makes the send prompt instead of up to a tick late.
-  await deps.jobs.enqueue(DISPATCH_JOB, {});
+  await deps.jobs.enqueue(WEBHOOK_DISPATCH_JOB, {});
   return null;
 }
 

@@ -1,8 +1,14 @@
-import { WEBHOOK_MAX_ATTEMPTS, type WebhookEvent, type WebhookEventStatus, webhookRetryDelayMs } from "@meterline/core";
+import {
+  WEBHOOK_DISPATCH_JOB,
+  WEBHOOK_MAX_ATTEMPTS,
+  type WebhookEvent,
+  type WebhookEventStatus,
+  webhookRetryDelayMs,
+} from "@meterline/core";
 import type { WebhookLease } from "@meterline/postgres";
 import { sendWebhook, type WebhookResponse } from "./send-webhook.js";
 import { webhookHeaders } from "./sign-webhook.js";
-import { claimAndEnqueue, DISPATCH_JOB } from "./webhook-dispatcher.js";
+import { claimAndEnqueue } from "./webhook-dispatcher.js";
 import type { ResolvedWebhookOptions, WebhookDeps } from "./webhook-options.js";
 
 function next(
@@ -81,11 +87,11 @@ export async function deliverWebhook(
   // Whoever holds the event now (after a redelivery or an expired lease) moves the lane on.
   if (!held) return;
   if (status === "pending") {
-    await deps.jobs.enqueue(DISPATCH_JOB, {}, { runAt: nextAttemptAt });
+    await deps.jobs.enqueue(WEBHOOK_DISPATCH_JOB, {}, { runAt: nextAttemptAt });
     return;
   }
   if (succeeded && (await deps.webhookEvents.retryNow(event.endpointId, now)) > 0) {
-    await deps.jobs.enqueue(DISPATCH_JOB, {});
+    await deps.jobs.enqueue(WEBHOOK_DISPATCH_JOB, {});
   }
   await claimAndEnqueue(deps, options, 1, { endpointId: event.endpointId, lane: event.lane });
 }

@@ -1,14 +1,11 @@
 import { createRepositories } from "@meterline/api";
-import { webhookLane } from "@meterline/core";
+import { WEBHOOK_DELIVER_JOB, webhookLane } from "@meterline/core";
 import type { NewWebhookEvent, WebhookLease } from "@meterline/postgres";
 import { renderWebhookBody } from "./webhook-body.js";
 import type { ResolvedWebhookOptions, WebhookDeps } from "./webhook-options.js";
 
 const FAN_OUT_BATCH = 500;
 const CLAIM_BATCH = 64;
-
-export const DELIVER_JOB = "webhooks.deliver";
-export const DISPATCH_JOB = "webhooks.dispatch";
 
 /**
  * Turns the oldest undispatched outbox records into webhook events, one per subscribed endpoint
@@ -60,7 +57,7 @@ export async function fanOut(deps: WebhookDeps, limit = FAN_OUT_BATCH): Promise<
 /** Queues the sending of claimed attempts (the job id is the lease: one job per claim). */
 async function enqueueAttempts(deps: WebhookDeps, leases: readonly WebhookLease[]): Promise<void> {
   for (const lease of leases) {
-    await deps.jobs.enqueue(DELIVER_JOB, lease, { id: lease.leaseId, maxAttempts: 3, backoffMs: 1000 });
+    await deps.jobs.enqueue(WEBHOOK_DELIVER_JOB, lease, { id: lease.leaseId, maxAttempts: 3, backoffMs: 1000 });
   }
 }
 
