@@ -16,8 +16,9 @@ import { type ReceivedWebhook, WebhookReceiver } from "../support/webhook-receiv
 
 /**
  * A subscription's life told by the webhooks a receiver on 127.0.0.1 gets (spec billing §10
- * emission sequences, Engine column, plus ARCHITECTURE §7's final usage order): create, usage,
- * a renewal, cancel at period end, the end with its final order. Every request is verified with
+ * emission sequences, Engine column, plus ARCHITECTURE §7's final usage order): create, usage
+ * (announced by the periodic usage job, every 100 ms here), a renewal, cancel at period end, more
+ * usage, the end with its final order. Every request is verified with
  * `standardwebhooks` and parsed with the SDK's `validateEvent`; the customer's lane delivers in
  * emission order, so the receiver sees exactly the spec's sequence.
  */
@@ -54,6 +55,7 @@ beforeAll(async () => {
     realTime: true,
     now: "2025-03-01T00:00:00Z",
     webhooks: { retryBaseMs: 5, dispatchEveryMs: 50 },
+    announceUsageEveryMs: 100,
   });
   hooks = await WebhookReceiver.start(SECRET);
   await t.api.expectStatus(201, "POST", "/v1/webhooks/endpoints", {
@@ -108,9 +110,16 @@ describe("a subscription's life, as webhooks", () => {
     ]);
   });
 
-  it("usage, then the renewal: updated → state → order created and paid ⇒ grant cycled → state", async () => {
+  it("usage: updated (meters recomputed) → state, once the usage job has seen it", async () => {
     await ingestCalls(t.api, customer.id, 300, "2025-03-01T00:00:00Z");
     await t.caughtUp();
+    expect(await step(2)).toEqual(["subscription.updated", "customer.state_changed"]);
+    const [updated] = hooks.delivered().filter(aboutCustomer).slice(-2);
+    const meters = JSON.parse(updated?.body ?? "{}").data.meters;
+    expect(meters.map((meter: Json) => [meter.consumed_units, meter.credited_units])).toEqual([[300, 200]]);
+  });
+
+  it("the renewal: updated → state → order created and paid ⇒ grant cycled → state", async () => {
     // A minute past the period end: the subscription started a few real seconds after 03-01T00:00Z.
     await moveClock(t.api, "2025-04-01T00:01:00Z");
     expect(await step(6)).toEqual([
@@ -136,9 +145,10 @@ describe("a subscription's life, as webhooks", () => {
 
   // Spec §10 item 6 lists the final order and the grant revocations as separate steps (⇒) without
   // an order between them; Meterline bills the final usage first, then revokes the grants.
-  it("the end of the period: updated → revoked → state ⇒ final usage order created and paid ⇒ grant revoked → state", async () => {
+  it("more usage, announced; then the end of the period: updated → revoked → state ⇒ final usage order ⇒ grant revoked → state", async () => {
     await ingestCalls(t.api, customer.id, 250, "2025-04-01T00:01:00Z");
     await t.caughtUp();
+    expect(await step(2)).toEqual(["subscription.updated", "customer.state_changed"]);
     await moveClock(t.api, "2025-05-01T00:01:00Z");
     const sequence = await step(7);
     expect(sequence).toEqual([

@@ -1,7 +1,7 @@
 import type { WebhookUrlPolicy } from "@meterline/api";
 import type { WebhookOptions } from "@meterline/billing";
 import { FixedClock, type LogRecord, MATERIALIZER_GROUP } from "@meterline/core";
-import { createEngine, type Engine } from "@meterline/standalone";
+import { createEngine, type Engine, type EngineOptions } from "@meterline/standalone";
 import { ApiClient } from "./api-client.js";
 import { freshDataDir } from "./fresh-data-dir.js";
 
@@ -63,6 +63,13 @@ export interface TestEngineOptions {
   realTime?: boolean;
   webhooks?: WebhookOptions;
   webhookUrlPolicy?: WebhookUrlPolicy;
+  /**
+   * How often subscriptions with new usage are announced. Off by default: stories assert the exact
+   * announcements of each step, and this timer's would land between them at random.
+   */
+  announceUsageEveryMs?: number;
+  /** Fastify/pino logger options (default: METERLINE_TEST_LOG's level, or none). */
+  logger?: EngineOptions["logger"];
 }
 
 /** A FixedClock that also moves with real time. */
@@ -83,8 +90,9 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
     payments: options.payments,
     webhooks: options.webhooks,
     webhookUrlPolicy: options.webhookUrlPolicy,
+    announceUsageEveryMs: options.announceUsageEveryMs ?? null,
     // METERLINE_TEST_LOG=error shows what a 500 hid.
-    logger: process.env.METERLINE_TEST_LOG ? { level: process.env.METERLINE_TEST_LOG } : undefined,
+    logger: options.logger ?? (process.env.METERLINE_TEST_LOG ? { level: process.env.METERLINE_TEST_LOG } : undefined),
     pollIntervalMs: 20,
     bootstrap: { organizationToken: ORGANIZATION_TOKEN, adminToken: ADMIN_TOKEN },
   });

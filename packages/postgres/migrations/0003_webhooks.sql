@@ -61,3 +61,9 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
 );
 CREATE INDEX IF NOT EXISTS webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, sequence DESC);
 CREATE INDEX IF NOT EXISTS webhook_deliveries_event ON webhook_deliveries (webhook_event_id, sequence);
+
+-- Usage announcements (Polar re-announces a subscription with new usage, with its customer's
+-- state, every few minutes): when a user event last changed a customer meter's usage, and up to
+-- which such moment a subscription's usage has been announced.
+ALTER TABLE customer_meters ADD COLUMN IF NOT EXISTS usage_at timestamptz;
+ALTER TABLE subscriptions ADD COLUMN IF NOT EXISTS usage_announced_at timestamptz;

@@ -21,6 +21,8 @@ const BOOKKEEPING_RETRIES: Pick<JobsOptions, "attempts" | "backoff"> = {
   backoff: { type: "exponential", delay: 1000 },
 };
 
+const OCCURRENCE_HISTORY_MS = 60 * 60_000;
+
 /** BullMQ's removal policy for finished jobs kept `milliseconds` (0: removed at once). */
 export function keep(milliseconds: number): true | { age: number } {
   return milliseconds <= 0 ? true : { age: Math.ceil(milliseconds / 1000) };
@@ -64,11 +66,18 @@ export class BullQueues {
    */
   async add(name: string, jobId: string, data: StoredJob, now: number): Promise<void> {
     const delay = Math.max(0, data.runAt - now);
+    // A repeatable job every second (the webhook dispatcher) would keep 600,000 finished
+    // occurrences a week; nothing reads them back (`get` answers for enqueued ids), so an hour is
+    // plenty to look at recent runs.
+    const keepCompletedMs =
+      data.kind === "occurrence"
+        ? Math.min(this.history.keepCompletedMs, OCCURRENCE_HISTORY_MS)
+        : this.history.keepCompletedMs;
     await this.queue(name).add(name, data, {
       ...BOOKKEEPING_RETRIES,
       jobId,
       delay,
-      removeOnComplete: keep(this.history.keepCompletedMs),
+      removeOnComplete: keep(keepCompletedMs),
       removeOnFail: keep(this.history.keepFailedMs),
     });
     if (delay > 0) await this.dueIndex.add(name, jobId, data.runAt);

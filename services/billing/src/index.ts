@@ -5,6 +5,7 @@ export * from "./engine/product-change.js";
 export * from "./engine/scheduler.js";
 export * from "./engine/subscription-cycle.js";
 export * from "./engine/subscription-service.js";
+export * from "./engine/usage-announcements.js";
 export * from "./job-catalog.js";
 export * from "./routes/index.js";
 export * from "./webhooks/webhook-body.js";

@@ -13,6 +13,7 @@ export const JOB_CATALOG = {
   "billing.cycleSubscription": SubscriptionPeriod,
   "billing.settlePeriod": SubscriptionPeriod,
   "billing.finalizeSubscription": z.object({ subscriptionId: z.uuid() }),
+  "billing.announceUsage": z.object({}),
   [WEBHOOK_DISPATCH_JOB]: z.object({}),
   [WEBHOOK_DELIVER_JOB]: z.object({ eventId: z.uuid(), leaseId: z.uuid() }),
 } as const;

@@ -2,6 +2,7 @@ import { type Clock, type JobQueue, WEBHOOK_DELIVER_JOB, WEBHOOK_DISPATCH_JOB, t
 import type { BillingDeps } from "./engine/billing-deps.js";
 import { scheduleDue } from "./engine/scheduler.js";
 import { cycleSubscription, finalizeSubscription, settlePeriod } from "./engine/subscription-cycle.js";
+import { announceUsage } from "./engine/usage-announcements.js";
 import { JOB_CATALOG, type JobName } from "./job-catalog.js";
 import { deliverWebhook } from "./webhooks/webhook-deliverer.js";
 import { dispatchWebhooks } from "./webhooks/webhook-dispatcher.js";
@@ -16,6 +17,11 @@ export interface WorkerDeps {
   billing?: BillingDeps;
   /** How often the scheduler looks for due subscriptions (default 10 s). */
   scheduleEveryMs?: number;
+  /**
+   * How often subscriptions with new usage are announced (default 5 min, Polar's usage job);
+   * `null` turns it off (tests whose stories assert exact announcement sequences).
+   */
+  announceUsageEveryMs?: number | null;
   /** How webhooks are sent (with `billing`). */
   webhooks?: WebhookOptions;
   logger?: { info(object: unknown, message?: string): void; error(object: unknown, message?: string): void };
@@ -38,6 +44,10 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   if (billing !== undefined) {
     await deps.jobs.repeat("billing.scheduleDue", "billing.scheduleDue", {}, deps.scheduleEveryMs ?? 10_000);
     await deps.jobs.repeat(WEBHOOK_DISPATCH_JOB, WEBHOOK_DISPATCH_JOB, {}, webhooks.dispatchEveryMs);
+    const announceEveryMs = deps.announceUsageEveryMs === undefined ? 5 * 60_000 : deps.announceUsageEveryMs;
+    if (announceEveryMs !== null) {
+      await deps.jobs.repeat("billing.announceUsage", "billing.announceUsage", {}, announceEveryMs);
+    }
   }
   const onError = (error: unknown, job: { name: string }) =>
     deps.logger?.error({ err: error, job: job.name }, "job failed");
@@ -72,6 +82,9 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
           if (billing !== undefined) await finalizeSubscription(billing, payload.subscriptionId);
           return;
         }
+        case "billing.announceUsage":
+          if (billing !== undefined) await announceUsage(billing);
+          return;
         default:
           throw new Error(`Job ${job.name} is not a billing job`);
       }

@@ -43,6 +43,8 @@ export interface EngineOptions {
   sandbox?: boolean;
   /** How often the billing scheduler looks for due subscriptions. */
   scheduleEveryMs?: number;
+  /** How often subscriptions with new usage are announced (default 5 min; `null`: never). */
+  announceUsageEveryMs?: number | null;
   /** Which webhook URLs are allowed (default: any, as in development). */
   webhookUrlPolicy?: WebhookUrlPolicy;
   /** How webhooks are sent (timeouts, retries). */
@@ -99,6 +101,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       billing,
       scheduleEveryMs: options.scheduleEveryMs,
       webhooks: options.webhooks,
+      announceUsageEveryMs: options.announceUsageEveryMs,
       logger: app.log,
     });
 

@@ -181,7 +181,8 @@ export class CustomerMeterRepository {
 
   /**
    * Writes rows in one statement. A row marked stale after it was read keeps its stale mark
-   * (its generation moved on), so the next record recomputes it again.
+   * (its generation moved on), so the next record recomputes it again. `usage_at` moves only when
+   * user events changed the usage (a reset or a credit leaves it), for usage announcements.
    */
   async save(records: readonly CustomerMeterRecord[]): Promise<void> {
     if (records.length === 0) return;
@@ -189,11 +190,21 @@ export class CustomerMeterRepository {
     await this.db.query(
       `INSERT INTO customer_meters (id, organization_id, customer_id, meter_id, created_at, modified_at, visible, stale,
          window_partition, window_offset, usage_count, usage_value_count, usage_sum, usage_min, usage_max,
-         credited_units, consumed_units, balance, applied_partition, applied_offset, last_event_id, generation)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::timestamptz[],
+         credited_units, consumed_units, balance, applied_partition, applied_offset, last_event_id, generation, usage_at)
+       SELECT u.*, CASE WHEN u.usage_count > 0 THEN u.modified_at END
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::timestamptz[],
          $7::boolean[], $8::boolean[], $9::int[], $10::int8[], $11::int8[], $12::int8[], $13::float8[], $14::float8[],
          $15::float8[], $16::int8[], $17::float8[], $18::float8[], $19::int[], $20::int8[], $21::uuid[], $22::int[])
+         AS u(id, organization_id, customer_id, meter_id, created_at, modified_at, visible, stale, window_partition,
+           window_offset, usage_count, usage_value_count, usage_sum, usage_min, usage_max, credited_units,
+           consumed_units, balance, applied_partition, applied_offset, last_event_id, generation)
        ON CONFLICT (customer_id, meter_id) DO UPDATE SET
+         usage_at = CASE
+           WHEN excluded.usage_count > 0 AND (customer_meters.usage_count IS DISTINCT FROM excluded.usage_count
+             OR customer_meters.usage_sum IS DISTINCT FROM excluded.usage_sum
+             OR customer_meters.window_partition IS DISTINCT FROM excluded.window_partition
+             OR customer_meters.window_offset IS DISTINCT FROM excluded.window_offset)
+           THEN excluded.modified_at ELSE customer_meters.usage_at END,
          created_at = excluded.created_at, modified_at = excluded.modified_at, visible = excluded.visible,
          stale = CASE WHEN customer_meters.generation = excluded.generation THEN excluded.stale ELSE true END,
          window_partition = excluded.window_partition, window_offset = excluded.window_offset,

@@ -236,6 +236,33 @@ export class SubscriptionRepository {
     return rows[0] === undefined ? null : toSubscription(rows[0]);
   }
 
+  /**
+   * Live subscriptions with metered prices whose customer's usage on those meters changed after
+   * it was last announced (or after the subscription began), with the latest such change.
+   */
+  async withUnannouncedUsage(limit: number): Promise<Array<{ id: string; usageAt: Date }>> {
+    const rows = await this.db.query<{ id: string; usage_at: Date }>(
+      `SELECT s.id, max(cm.usage_at) AS usage_at
+       FROM subscriptions s
+       JOIN product_prices p ON p.product_id = s.product_id AND p.amount_type = 'metered_unit'
+       JOIN customer_meters cm ON cm.customer_id = s.customer_id AND cm.meter_id = p.meter_id
+       WHERE s.ended_at IS NULL AND s.status IN ('trialing', 'active', 'past_due')
+         AND cm.usage_at > coalesce(s.usage_announced_at, s.created_at)
+       GROUP BY s.id ORDER BY s.id LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({ id: row.id, usageAt: row.usage_at }));
+  }
+
+  /** The subscription's usage up to `usageAt` has been announced. */
+  async markUsageAnnounced(id: string, usageAt: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE subscriptions SET usage_announced_at = $2
+       WHERE id = $1 AND (usage_announced_at IS NULL OR usage_announced_at < $2)`,
+      [id, usageAt],
+    );
+  }
+
   /** Locks the row for the rest of the transaction (every subscription mutation goes through this). */
   async getForUpdate(id: string): Promise<Subscription | null> {
     const rows = await this.db.query<SubscriptionRow>(`${SELECT} WHERE s.id = $1 FOR UPDATE`, [id]);

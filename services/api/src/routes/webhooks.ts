@@ -29,7 +29,6 @@ import { serializeWebhookDelivery, serializeWebhookEndpoint } from "./webhook-se
 
 const READ = ["webhooks:read", "webhooks:write"];
 const WRITE = ["webhooks:write"];
-/** The job the worker runs to fan out and send what is due (services/billing webhook dispatcher). */
 const BY_ID_DOCS = { params: { id: z.uuid() } };
 const PAGE_DOCS: QueryParameterDoc[] = [
   { name: "page", schema: z.int().positive() },
