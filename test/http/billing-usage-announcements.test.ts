@@ -53,8 +53,9 @@ describe("announceUsage", () => {
     const [updated] = (await t.deps.outbox.ofOrganization(t.organizationId)).filter(
       (record) => record.sequence > since && record.type === "subscription.updated",
     );
-    expect((updated?.data as Json).id).toBe(subscription.id);
-    expect((updated?.data as Json).meters[0]).toMatchObject({ consumed_units: 120, credited_units: 200 });
+    const data = updated?.data as Json;
+    expect(data.id).toBe(subscription.id);
+    expect(data.meters[0]).toMatchObject({ consumed_units: 120, credited_units: 200 });
     // Nothing new: nothing announced.
     expect(await run()).toBe(0);
     await calls(customer.id, 5);
