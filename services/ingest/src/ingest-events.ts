@@ -47,7 +47,7 @@ export async function ingestEvents(deps: IngestDeps, subject: AuthSubject, body:
   if (issues.length > 0) throw new ValidationFailure(issues, "PolarRequestValidationError");
 
   const records: LogRecord[] = events.map((event, index) => ({
-    id: deps.ids.uuid(),
+    id: deps.ids.eventId(now),
     organizationId: organizations[index] as string,
     name: event.name,
     source: "user",
