@@ -131,15 +131,6 @@ export class WebhookEventRepository {
     return rows[0] === undefined ? null : toEvent(rows[0]);
   }
 
-  /** An endpoint's events in sequence (tests and diagnostics). */
-  async ofEndpoint(endpointId: string): Promise<WebhookEvent[]> {
-    const rows = await this.db.query<WebhookEventRow>(
-      "SELECT * FROM webhook_events WHERE endpoint_id = $1 ORDER BY sequence",
-      [endpointId],
-    );
-    return rows.map(toEvent);
-  }
-
   /**
    * Claims up to `limit` lane heads that are due by `now` and not held by a live lease (oldest due
    * first); `lane` narrows it to one lane. Leases run on `leaseNow`, real time: they measure a
@@ -230,16 +221,6 @@ export class WebhookEventRepository {
       );
       return updated.length > 0;
     });
-  }
-
-  /** Gives up a claimed attempt without sending it (its endpoint is gone); returns whether held. */
-  async abandon(lease: WebhookLease, now: Date): Promise<boolean> {
-    const rows = await this.db.query<{ id: string }>(
-      `UPDATE webhook_events SET status = 'failed', succeeded = false, lease_id = NULL, lease_until = NULL, modified_at = $3
-       WHERE id = $1 AND lease_id = $2 RETURNING id`,
-      [lease.eventId, lease.leaseId, now],
-    );
-    return rows.length > 0;
   }
 
   /** An endpoint answered: its events waiting for a retry are due now (it is probably back). */

@@ -1,6 +1,6 @@
-import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "@meterline/core";
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType, type WebhookFormat } from "@meterline/core";
 import { describe, expect, it } from "vitest";
-import { renderWebhookBody, type WebhookFormat } from "./webhook-body.js";
+import { renderWebhookBody } from "./webhook-body.js";
 
 interface DiscordBody {
   content: string;

@@ -18,9 +18,7 @@
  * Amounts are integer minor units, shown as en-US currency (`1250` usd → `$12.50`). Text is
  * clipped to Discord's and Slack's size limits, since an over-long message is rejected whole.
  */
-import type { WebhookEventType } from "@meterline/core";
-
-export type WebhookFormat = "raw" | "discord" | "slack";
+import type { WebhookEventType, WebhookFormat } from "@meterline/core";
 
 interface ChatField {
   name: string;
